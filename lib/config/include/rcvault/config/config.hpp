@@ -1,0 +1,53 @@
+#pragma once
+// rcvault's configuration (SPEC section 2): the struct with its defaults inline,
+// and loading from TOML file + RCVAULT_* environment + command-line flags with
+// precedence flags > environment > file > defaults.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace rcvault::config {
+
+// A TCP "HOST:PORT" ("[::1]:8080" for IPv6) or a unix socket "unix:/path".
+struct listen_address {
+  std::string host;                 // empty for a unix socket
+  std::uint16_t port = 0;           // 0 = ephemeral
+  std::filesystem::path unix_path;  // set only for "unix:/path"
+
+  bool is_unix() const noexcept { return !unix_path.empty(); }
+  friend bool operator==(const listen_address&, const listen_address&) = default;
+};
+
+enum class synchronous_mode { full, normal };
+
+struct config {
+  struct store_section {
+    std::filesystem::path path = "./var/rcvault.db";
+    synchronous_mode synchronous = synchronous_mode::full;
+    std::size_t batch_max = 512;
+    std::size_t queue_max = 8192;
+  } store;
+  struct ingest_section {
+    listen_address listen{"127.0.0.1", 8080, {}};
+    std::string path = "/webhook";
+    std::optional<std::string> verification_token;  // secret: never logged
+    std::size_t max_body_bytes = 1048576;
+  } ingest;
+  struct query_section {
+    listen_address listen{"127.0.0.1", 8081, {}};
+    std::optional<std::string> token;               // secret: never logged
+  } query;
+  struct http_section {
+    std::chrono::seconds read_timeout{10};
+    std::size_t max_connections = 1024;
+  } http;
+  struct log_section {
+    std::string level = "info";                     // debug | info | warning | error
+  } log;
+};
+
+}  // namespace rcvault::config
