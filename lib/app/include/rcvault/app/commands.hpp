@@ -1,0 +1,29 @@
+#pragma once
+// The subcommands of the rcvault binary (SPEC section 1). Each returns the
+// process exit code: 0 success, 1 runtime failure, 2 usage or configuration
+// error, after writing at most one error line to stderr for a failure.
+
+#include "rcvault/config/config.hpp"
+
+#include <filesystem>
+#include <string>
+
+namespace rcvault::app {
+
+// Runs the daemon until SIGTERM/SIGINT (graceful: drain, commit, checkpoint).
+int serve(const config::config& cfg);
+
+// Applies pending migrations, or with `status_only` prints their status.
+int migrate(const config::config& cfg, bool status_only);
+
+// Imports NDJSON / a JSON array / one JSON object from `file` ("-" = stdin);
+// prints "N stored, N duplicate, N rejected"; 1 when any item was rejected.
+int import_file(const config::config& cfg, const std::string& file);
+
+// Online backup of the database into `out`.
+int backup(const config::config& cfg, const std::filesystem::path& out);
+
+// Validates config (already done by the caller), opens the database, runs integrity_check.
+int check(const config::config& cfg);
+
+}  // namespace rcvault::app

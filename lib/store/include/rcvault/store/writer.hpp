@@ -1,0 +1,88 @@
+#pragma once
+// The one write path: a bounded queue and one writer thread doing group
+// commits (one IMMEDIATE transaction per batch, fsync per synchronous mode).
+// Nothing is reported stored before the transaction holding it committed.
+
+#include "rcvault/core/error.hpp"
+#include "rcvault/core/notification.hpp"
+#include "rcvault/store/options.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace rcvault::store {
+
+enum class write_status {
+  stored,       // committed (outcome says applied / stale / unnormalised)
+  duplicate,    // an event with this uuid was already stored; nothing changed
+  unavailable,  // queue full, writer stopped, or the batch's commit failed: nothing stored
+};
+
+struct write_result {
+  write_status status = write_status::unavailable;
+  core::outcome outcome = core::outcome::applied;  // meaningful when status == stored
+};
+
+// A request refused as invalid_json / invalid_envelope, kept for inspection.
+struct rejected_request {
+  core::millis received_at = 0;
+  std::string code;      // core::code_name of the refusal
+  std::string message;   // the refusal's message (e.g. byte offset)
+  std::size_t size = 0;  // body size in bytes
+  std::string head;      // the first bytes of the body (at most 256)
+};
+
+// Re-derives the normalised message of a stored event from its raw bytes, for
+// re-folding a message when a version arrives out of order. Supplied by the
+// caller (ingest), so store never depends on ingest.
+using renormaliser = std::function<std::optional<core::message>(core::event_kind, std::string_view raw)>;
+
+// Counters the writer keeps for /metrics; read with writer::snapshot().
+struct writer_stats {
+  std::uint64_t batches = 0;
+  std::uint64_t notifications = 0;
+  std::size_t queue_depth = 0;
+  std::size_t last_batch_size = 0;
+  std::chrono::steady_clock::time_point last_loop;  // watchdog: writer thread alive
+};
+
+class writer {
+ public:
+  // Opens its own read-write connection on an already migrated database.
+  // Throws std::runtime_error naming the file when it cannot be opened.
+  writer(const options& opts, renormaliser renormalise);
+  // Stops (draining the queue) if still running.
+  ~writer();
+  writer(const writer&) = delete;
+  writer& operator=(const writer&) = delete;
+
+  // Starts the writer thread. Call once.
+  void start();
+
+  // Queues one notification; `done` runs exactly once: on the writer thread
+  // after the batch holding it committed (or failed), or at once on the
+  // caller's thread with `unavailable` when the queue is full or stopped.
+  // `n.raw` must be set; received time is taken at submit.
+  void submit(core::notification n, std::function<void(const write_result&)> done);
+
+  // Queues a dead letter (no acknowledgement; dropped when the queue is full).
+  void reject(rejected_request r);
+
+  // Stops taking work, commits everything queued, checkpoints the WAL and
+  // joins the thread. Idempotent; thread-safe.
+  void stop();
+
+  // A consistent snapshot of the counters. Thread-safe.
+  writer_stats snapshot() const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace rcvault::store
