@@ -1,5 +1,6 @@
 #include "rcvault/core/time.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <fmt/format.h>
 
@@ -78,6 +79,11 @@ std::optional<millis> parse_iso8601(std::string_view s, bool assume_utc_without_
 
 std::string format_iso8601(millis t) {
   using namespace std::chrono;
+  // The calendar conversion overflows far outside the years parse_iso8601 can
+  // produce, so values from elsewhere (a corrupt row) are clamped to 0000..9999.
+  constexpr millis lowest = -62167219200000;   // 0000-01-01T00:00:00.000Z
+  constexpr millis highest = 253402300799999;  // 9999-12-31T23:59:59.999Z
+  t = std::clamp(t, lowest, highest);
   sys_time<milliseconds> tp{milliseconds{t}};
   auto day_point = floor<days>(tp);
   year_month_day ymd{day_point};

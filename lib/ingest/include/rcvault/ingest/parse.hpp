@@ -15,9 +15,25 @@ namespace rcvault::ingest {
 // Parses one webhook body into a notification: envelope fields, the event
 // kind (classify), and for message kinds the normalised message (or the reason
 // it could not be normalised in unnormalised_reason). `raw` is copied into
-// the result. Errors: invalid_json (not JSON, invalid UTF-8, nesting too deep,
-// not an object; the message gives the byte offset), invalid_envelope (no
-// uuid string/number or no body object; the message names what is missing).
+// the result. Errors: invalid_json (not JSON, invalid UTF-8, nesting deeper
+// than 64, not an object; the message gives the byte offset), invalid_envelope
+// (no uuid string/integer or no body object; the message names what is missing).
+//
+// Normalisation rules beyond SPEC section 4 (reasons name the field, e.g.
+// "body.to[1].target: expected true or false"):
+// - Ids (message, attachment, party extension/recipient ids, conversation ids,
+//   uuid, newMessageIds) are strings or JSON integers (int64/uint64, kept digit
+//   for digit); a non-integer number or one beyond 64 bits is a wrong type.
+// - A documented field of the wrong JSON type, or a time that does not parse,
+//   makes the message unnormalised (msg empty, reason set); so does a missing or
+//   empty body.id and, for message kinds, an envelope timestamp that does not parse.
+//   Body times without a zone are taken as UTC. A missing attachment id is "".
+// - message_store_changes with a malformed changes list also gets a reason
+//   (and no changes); other kinds never do.
+// - message.extra holds every undocumented top-level body field plus `owner`
+//   and `conversation`, with integer ids ("id", "*Id", "*Ids") turned into
+//   strings and top-level nulls dropped; parties and attachments likewise.
+// - type is canonicalised case-insensitively (SMS, Fax, VoiceMail, Pager, Text).
 core::result<core::notification> parse_envelope(std::string_view raw);
 
 // Classifies an event filter path (query string allowed, ids may be numbers,
@@ -26,7 +42,13 @@ core::event_kind classify(std::string_view event_path, bool body_has_changes_lis
 
 // Parses one REST message record (Get Message / one entry of Get Message List
 // `records`) as an api_record notification whose uuid is derived from the
-// message id and lastModifiedTime. `raw` is the record's own JSON text.
+// message id and lastModifiedTime: "api:<id>:<lastModifiedTime>" with the time
+// normalised to YYYY-MM-DDTHH:MM:SS.mmmZ (as sent when it does not parse), or
+// "api:<id>:h<16 hex digits>" (FNV-1a of the record) when it has none. The
+// message's owner is owner.extensionId, else the record's extensionId, else the
+// extension in its uri. `raw` is the record's own JSON text. Errors:
+// invalid_json; invalid_record (not an object, an envelope, no usable id, or
+// no message field such as type/direction/from/to).
 core::result<core::notification> parse_record(std::string_view raw);
 
 // Re-derives the normalised message of a stored event from its raw bytes and
@@ -37,7 +59,9 @@ std::optional<core::message> renormalise(core::event_kind kind, std::string_view
 // line), a JSON array of items, or one JSON object; an item is an envelope, a
 // message record, or a Get Message List response {"records":[...]} (each record
 // an item). Calls `sink` once per item with its result and its 1-based line
-// number in `text`.
+// number in `text` (the line where the item starts); an item's raw text is its
+// exact bytes in `text`. A broken NDJSON line is one invalid_json item and the
+// next line is tried; a broken array ends the array after one invalid_json.
 void for_each_import_item(std::string_view text,
                           const std::function<void(core::result<core::notification>, std::size_t line)>& sink);
 
