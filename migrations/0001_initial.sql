@@ -116,7 +116,10 @@ CREATE TABLE rejected (
   head         BLOB    NOT NULL                    -- the first bytes of the body
 );
 
--- Counters kept by the writer so /v1/stats never counts rows.
+-- Counters kept by the writer so /v1/stats never counts rows, updated in the
+-- transaction of the batch they count: events.total, events.applied,
+-- events.stale, events.unnormalised, events.duplicate, messages.total,
+-- messages.type.<type>, messages.direction.<direction>, rejected.total.
 CREATE TABLE counters (
   name   TEXT    PRIMARY KEY,                      -- e.g. 'events.applied', 'messages.type.SMS'
   value  INTEGER NOT NULL

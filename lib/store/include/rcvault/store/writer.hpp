@@ -80,6 +80,12 @@ class writer {
   // A consistent snapshot of the counters. Thread-safe.
   writer_stats snapshot() const;
 
+  // Fault injection for tests: the writer thread sets PRAGMA max_page_count to
+  // `pages` before its next batch, so a batch that grows the file fails as on
+  // a full disk (SQLite never lowers it below the current size); 0 lifts the
+  // limit again. Thread-safe.
+  void set_max_page_count(std::uint64_t pages);
+
  private:
   struct impl;
   std::unique_ptr<impl> impl_;

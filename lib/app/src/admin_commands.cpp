@@ -1,0 +1,239 @@
+// rcvault migrate / import / backup / check (SPEC section 1).
+#include "rcvault/app/commands.hpp"
+#include "rcvault/app/ownership_check.hpp"
+#include "rcvault/ingest/parse.hpp"
+#include "rcvault/log/log.hpp"
+#include "rcvault/store/database.hpp"
+#include "rcvault/store/writer.hpp"
+
+#include <fmt/format.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+namespace rcvault::app {
+namespace {
+
+constexpr int exit_ok = 0;
+constexpr int exit_failure = 1;
+constexpr int exit_usage = 2;
+
+store::options store_options(const config::config& cfg) {
+  store::options o;
+  o.path = cfg.store.path;
+  o.sync = cfg.store.synchronous == config::synchronous_mode::full ? store::synchronous::full
+                                                                   : store::synchronous::normal;
+  o.batch_max = cfg.store.batch_max;
+  o.queue_max = cfg.store.queue_max;
+  return o;
+}
+
+// One error line; newlines inside the text would break the one-line rule.
+int fail(int code, std::string_view what) {
+  std::string line = "rcvault: error: ";
+  for (char c : what) line += (c == '\n' || c == '\r') ? ' ' : c;
+  line += '\n';
+  std::fflush(stdout);
+  std::fputs(line.c_str(), stderr);
+  return code;
+}
+
+int fail(const core::error& e) {
+  const bool usage = e.code == core::errc::migration || e.code == core::errc::usage || e.code == core::errc::config;
+  return fail(usage ? exit_usage : exit_failure, e.message);
+}
+
+int fail_database(const store::options& o, const std::exception& e) {
+  return fail(exit_failure, fmt::format("database {}: {}", o.path.string(), e.what()));
+}
+
+int schema_version(const std::vector<store::migration_info>& status) {
+  int v = 0;
+  for (const auto& m : status)
+    if (m.applied) v = m.version;
+  return v;
+}
+
+bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
+
+// Reads the whole import source ("-" is stdin).
+std::optional<std::string> read_source(const std::string& file) {
+  if (file == "-") {
+    std::ostringstream ss;
+    ss << std::cin.rdbuf();
+    return std::move(ss).str();
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return std::nullopt;
+  return std::move(ss).str();
+}
+
+// What an import has done so far; shared with the writer thread's callbacks.
+struct import_tally {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::size_t in_flight = 0;
+  std::size_t stored = 0;
+  std::size_t duplicate = 0;
+  std::size_t rejected = 0;
+};
+
+}  // namespace
+
+int migrate(const config::config& cfg, bool status_only) {
+  const auto o = store_options(cfg);
+  try {
+    if (status_only) {
+      auto status = store::migration_status(o);
+      if (!status) return fail(status.error());
+      for (const auto& m : *status)
+        std::fputs(fmt::format("{} {}\n", m.name, m.applied ? "applied " + m.applied_at : std::string("pending")).c_str(),
+                   stdout);
+      std::fputs(fmt::format("schema version {}\n", schema_version(*status)).c_str(), stdout);
+      return exit_ok;
+    }
+    auto status = store::migrate(o);
+    if (!status) return fail(status.error());
+    std::fputs(fmt::format("database {}: schema version {} (current)\n", o.path.string(), schema_version(*status))
+                   .c_str(),
+               stdout);
+    return exit_ok;
+  } catch (const std::exception& e) {
+    return fail_database(o, e);
+  }
+}
+
+int import_file(const config::config& cfg, const std::string& file) {
+  const auto o = store_options(cfg);
+  const std::string name = file == "-" ? std::string("stdin") : file;
+  std::error_code dir_ec;
+  if (file != "-" && std::filesystem::is_directory(file, dir_ec))
+    return fail(exit_usage, fmt::format("import {}: is a directory, not a file", name));
+  auto text = read_source(file);
+  if (!text) return fail(exit_usage, fmt::format("import {}: cannot read the file", name));
+  import_tally tally;
+  std::mutex err_mu;
+  auto report = [&](std::size_t line, std::string_view why) {
+    std::lock_guard lk(err_mu);
+    if (stderr_is_terminal()) std::fputs("\r\033[K", stderr);
+    std::fputs(fmt::format("rcvault: error: {}:{}: {}\n", name, line, why).c_str(), stderr);
+  };
+  try {
+    auto migrated = store::migrate(o);
+    if (!migrated) return fail(migrated.error());
+    store::writer w(o, [](core::event_kind k, std::string_view raw) { return ingest::renormalise(k, raw); });
+    w.start();
+
+    const bool progress = stderr_is_terminal();
+    const auto started = std::chrono::steady_clock::now();
+    auto last_progress = started;
+    const std::size_t total_lines = static_cast<std::size_t>(std::count(text->begin(), text->end(), '\n')) + 1;
+    std::size_t items = 0;
+    // Keep at most a queue's worth in flight so the writer's queue never refuses an item.
+    const std::size_t window = std::max<std::size_t>(1, o.queue_max);
+
+    ingest::for_each_import_item(*text, [&](core::result<core::notification> item, std::size_t line) {
+      ++items;
+      if (!item) {
+        {
+          std::lock_guard lk(tally.mu);
+          ++tally.rejected;
+        }
+        report(line, fmt::format("{}: {}", core::code_name(item.error().code), item.error().message));
+        return;
+      }
+      {
+        std::unique_lock lk(tally.mu);
+        tally.cv.wait(lk, [&] { return tally.in_flight < window; });
+        ++tally.in_flight;
+      }
+      w.submit(std::move(*item), [&, line](const store::write_result& r) {
+        bool unavailable = false;
+        {
+          std::lock_guard lk(tally.mu);
+          --tally.in_flight;
+          if (r.status == store::write_status::stored) ++tally.stored;
+          else if (r.status == store::write_status::duplicate) ++tally.duplicate;
+          else {
+            ++tally.rejected;
+            unavailable = true;
+          }
+        }
+        tally.cv.notify_one();
+        if (unavailable) report(line, "store unavailable (database busy, full or failing); import it again");
+      });
+      if (progress) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_progress >= std::chrono::milliseconds(500)) {
+          last_progress = now;
+          const double secs = std::chrono::duration<double>(now - started).count();
+          std::lock_guard lk(err_mu);
+          std::fputs(fmt::format("\r\033[Krcvault: import: {} items, {:.0f}/s, line {} of {}", items,
+                                 secs > 0 ? static_cast<double>(items) / secs : 0.0, line, total_lines)
+                         .c_str(),
+                     stderr);
+        }
+      }
+    });
+    w.stop();
+    if (progress) std::fputs("\r\033[K", stderr);
+  } catch (const std::exception& e) {
+    return fail_database(o, e);
+  }
+  std::lock_guard lk(tally.mu);
+  std::fputs(fmt::format("{} stored, {} duplicate, {} rejected\n", tally.stored, tally.duplicate, tally.rejected).c_str(),
+             stdout);
+  std::fflush(stdout);
+  return tally.rejected > 0 ? exit_failure : exit_ok;
+}
+
+int backup(const config::config& cfg, const std::filesystem::path& out) {
+  const auto o = store_options(cfg);
+  try {
+    if (stderr_is_terminal()) std::fputs(fmt::format("rcvault: backup: copying {} ...", o.path.string()).c_str(), stderr);
+    auto r = store::backup(o, out);
+    if (stderr_is_terminal()) std::fputs("\r\033[K", stderr);
+    if (!r) return fail(r.error());
+    std::fputs(fmt::format("backup {}: {} bytes\n", out.string(), std::filesystem::file_size(out)).c_str(), stdout);
+    return exit_ok;
+  } catch (const std::exception& e) {
+    return fail_database(o, e);
+  }
+}
+
+int check(const config::config& cfg) {
+  const auto o = store_options(cfg);
+  // Before opening anything: opening would itself create files owned by us.
+  for (const auto& warning : database_ownership_warnings(o.path)) log::warning("{}", warning);
+  try {
+    auto problem = store::check(o);
+    if (!problem) return fail(problem.error());
+    if (!problem->empty()) return fail(exit_failure, *problem);
+    auto status = store::migration_status(o);
+    if (!status) return fail(status.error());
+    std::fputs(fmt::format("ok: config, database {}, integrity_check, schema version {}\n", o.path.string(),
+                           schema_version(*status))
+                   .c_str(),
+               stdout);
+    return exit_ok;
+  } catch (const std::exception& e) {
+    return fail_database(o, e);
+  }
+}
+
+}  // namespace rcvault::app

@@ -1,0 +1,29 @@
+#include "connection.hpp"
+
+#include <filesystem>
+#include <string>
+
+namespace rcvault::store::detail {
+
+SQLite::Database open_connection(const options& opts, role r) {
+  int flags = SQLite::OPEN_READWRITE;
+  if (r == role::writer || r == role::admin) {
+    flags |= SQLite::OPEN_CREATE;
+    const auto folder = opts.path.parent_path();
+    if (!folder.empty()) std::filesystem::create_directories(folder);
+  } else if (r == role::reader) {
+    flags = SQLite::OPEN_READONLY;
+  }
+  SQLite::Database db(opts.path.string(), flags, static_cast<int>(opts.busy_timeout.count()));
+  // A read-only connection cannot switch the journal mode; the writer or the
+  // migration that created the file already did (WAL is persistent).
+  if (r != role::reader) db.exec("PRAGMA journal_mode=WAL");
+  db.exec(opts.sync == synchronous::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  db.exec("PRAGMA foreign_keys=ON");
+  // Secondary-index upkeep on random keys dominates inserts into a large
+  // archive; a bigger cache keeps the hot index pages in memory.
+  if (r == role::writer) db.exec("PRAGMA cache_size=-65536");
+  return db;
+}
+
+}  // namespace rcvault::store::detail

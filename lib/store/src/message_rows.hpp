@@ -1,0 +1,65 @@
+#pragma once
+// Reading and writing one message's rows (messages, parties, attachments and
+// its full-text entry) with statements prepared once per connection.
+
+#include "rcvault/core/message.hpp"
+#include "rcvault/core/notification.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <cstdint>
+#include <optional>
+
+namespace rcvault::store::detail {
+
+// A message as stored: its row id, the merged state and the version it holds.
+struct stored_message {
+  std::int64_t row_id = 0;
+  core::message msg;
+  core::version_key version;
+};
+
+// The row id range of a base time: ids are base * 1024 + a tie breaker.
+constexpr std::int64_t ids_per_ms = 1024;
+
+class message_rows {
+ public:
+  // Prepares the statements on `db`, which must outlive this object. Throws on SQLite errors.
+  explicit message_rows(SQLite::Database& db);
+
+  // The stored message with RingCentral id `rc_id`, or nullopt.
+  std::optional<stored_message> load(const std::string& rc_id);
+
+  // The row id to give a message whose base time is `base`: `current` when it
+  // already lies in the base's range, else the first free id from base * 1024 on.
+  std::int64_t place(core::millis base, std::optional<std::int64_t> current);
+
+  // Inserts a new message with every child row and its full-text entry.
+  void insert(std::int64_t row_id, const core::message& m, const core::version_key& v);
+
+  // Replaces `old` by `m` at `row_id` (which may differ: the row and the
+  // events pointing at it move). Needs deferred foreign keys in the transaction.
+  void rewrite(const stored_message& old, std::int64_t row_id, const core::message& m, const core::version_key& v);
+
+ private:
+  void bind_message(SQLite::Statement& s, std::int64_t row_id, const core::message& m, const core::version_key& v);
+  void insert_children(std::int64_t row_id, const core::message& m);
+
+  SQLite::Database& db_;
+  SQLite::Statement select_message_;
+  SQLite::Statement select_parties_;
+  SQLite::Statement select_attachments_;
+  SQLite::Statement id_taken_;
+  SQLite::Statement insert_message_;
+  SQLite::Statement update_message_;
+  SQLite::Statement insert_party_;
+  SQLite::Statement insert_attachment_;
+  SQLite::Statement delete_parties_;
+  SQLite::Statement delete_attachments_;
+  SQLite::Statement move_events_;
+  SQLite::Statement fts_insert_;
+  SQLite::Statement fts_delete_;
+};
+
+}  // namespace rcvault::store::detail

@@ -1,0 +1,372 @@
+#include "rcvault/store/writer.hpp"
+
+#include "connection.hpp"
+#include "message_rows.hpp"
+#include "rcvault/log/log.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <variant>
+#include <vector>
+
+namespace rcvault::store {
+namespace {
+
+struct pending_write {
+  core::notification n;
+  std::function<void(const write_result&)> done;
+  core::millis received_at = 0;
+};
+
+using work = std::variant<pending_write, rejected_request>;
+
+core::millis now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+struct reset_guard {
+  SQLite::Statement& s;
+  ~reset_guard() { s.tryReset(); }
+};
+
+// Counter deltas of one batch, written just before COMMIT and dropped on ROLLBACK.
+class counter_deltas {
+ public:
+  void add(std::string name, std::int64_t delta) { deltas_[std::move(name)] += delta; }
+  void type_and_direction(const core::message& m, std::int64_t delta) {
+    if (m.type) add("messages.type." + *m.type, delta);
+    if (m.direction) add("messages.direction." + *m.direction, delta);
+  }
+  const std::map<std::string, std::int64_t>& all() const { return deltas_; }
+
+ private:
+  std::map<std::string, std::int64_t> deltas_;
+};
+
+// Everything the writer thread touches: the connection and its statements.
+class batch_applier {
+ public:
+  batch_applier(SQLite::Database& db, const options& opts, const renormaliser& renormalise)
+      : db_(db),
+        opts_(opts),
+        renormalise_(renormalise),
+        rows_(db),
+        insert_event_(db,
+                      "INSERT INTO events(uuid, kind, event, subscription_id, owner_id, sent_at, received_at, "
+                      "outcome, reason, raw) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) ON CONFLICT(uuid) DO NOTHING"),
+        set_event_message_(db, "UPDATE events SET message_id=?1, outcome=?2 WHERE id=?3"),
+        events_of_message_(db, "SELECT uuid, kind, sent_at, raw FROM events WHERE message_id=?1"),
+        insert_rejected_(db, "INSERT INTO rejected(received_at, code, message, size, head) VALUES(?1,?2,?3,?4,?5)"),
+        trim_rejected_(db, "DELETE FROM rejected WHERE id <= ?1"),
+        add_counter_(db,
+                     "INSERT INTO counters(name, value) VALUES(?1, ?2) "
+                     "ON CONFLICT(name) DO UPDATE SET value = value + excluded.value") {}
+
+  // Applies one batch in one IMMEDIATE transaction; returns false (all rolled
+  // back) when any statement or the COMMIT failed.
+  bool apply(std::vector<work>& batch, std::vector<write_result>& results) {
+    counter_deltas counters;
+    try {
+      db_.exec("BEGIN IMMEDIATE");
+      // A message that moves to a new row id is briefly referenced by its
+      // old id; checked at COMMIT instead.
+      db_.exec("PRAGMA defer_foreign_keys=ON");
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (auto* w = std::get_if<pending_write>(&batch[i])) results[i] = write(*w, counters);
+        else reject(std::get<rejected_request>(batch[i]), counters);
+      }
+      for (const auto& [name, delta] : counters.all()) {
+        if (delta == 0) continue;
+        add_counter_.tryReset();
+        add_counter_.bind(1, name);
+        add_counter_.bind(2, static_cast<std::int64_t>(delta));
+        add_counter_.exec();
+      }
+      db_.exec("COMMIT");
+      return true;
+    } catch (const std::exception& e) {
+      log::error("store: batch failed, rolled back error=\"{}\" batch={}", e.what(), batch.size());
+      db_.tryExec("ROLLBACK");
+      return false;
+    }
+  }
+
+ private:
+  write_result write(const pending_write& w, counter_deltas& counters) {
+    const auto& n = w.n;
+    auto& s = insert_event_;
+    s.tryReset();
+    s.bind(1, n.uuid);
+    s.bind(2, std::string(core::to_string(n.kind)));
+    s.bind(3, n.event);
+    if (n.subscription_id) s.bind(4, *n.subscription_id); else s.bind(4);
+    if (n.owner_id) s.bind(5, *n.owner_id); else s.bind(5);
+    if (n.timestamp) s.bind(6, static_cast<std::int64_t>(*n.timestamp)); else s.bind(6);
+    s.bind(7, static_cast<std::int64_t>(w.received_at));
+    core::outcome outcome = n.unnormalised_reason ? core::outcome::unnormalised : core::outcome::applied;
+    s.bind(8, std::string(core::to_string(outcome)));
+    if (n.unnormalised_reason) s.bind(9, *n.unnormalised_reason); else s.bind(9);
+    s.bindNoCopy(10, n.raw.data(), static_cast<int>(n.raw.size()));
+    s.exec();
+    if (db_.getChanges() == 0) {
+      counters.add("events.duplicate", 1);
+      return {write_status::duplicate, core::outcome::applied};
+    }
+    const std::int64_t event_id = db_.getLastInsertRowid();
+    if (n.msg && !n.unnormalised_reason) outcome = apply_message(n, event_id, counters);
+    counters.add("events.total", 1);
+    counters.add("events." + std::string(core::to_string(outcome)), 1);
+    return {write_status::stored, outcome};
+  }
+
+  void point_event(std::int64_t event_id, std::int64_t message_row, core::outcome outcome) {
+    auto& s = set_event_message_;
+    s.tryReset();
+    s.bind(1, static_cast<std::int64_t>(message_row));
+    s.bind(2, std::string(core::to_string(outcome)));
+    s.bind(3, static_cast<std::int64_t>(event_id));
+    s.exec();
+  }
+
+  core::outcome apply_message(const core::notification& n, std::int64_t event_id, counter_deltas& counters) {
+    const auto& m = *n.msg;
+    const auto key = core::version_of(n);
+    auto stored = rows_.load(m.id);
+    if (!stored) {
+      const auto row = rows_.place(m.creation_time.value_or(key.time), std::nullopt);
+      rows_.insert(row, m, key);
+      point_event(event_id, row, core::outcome::applied);
+      counters.add("messages.total", 1);
+      counters.type_and_direction(m, 1);
+      return core::outcome::applied;
+    }
+    if (key > stored->version) {
+      core::message merged = stored->msg;
+      core::merge_newer(merged, m);
+      // Without a creationTime the row keeps the base of its oldest version.
+      const auto row = merged.creation_time ? rows_.place(*merged.creation_time, stored->row_id) : stored->row_id;
+      rows_.rewrite(*stored, row, merged, key);
+      point_event(event_id, row, core::outcome::applied);
+      counters.type_and_direction(stored->msg, -1);
+      counters.type_and_direction(merged, 1);
+      return core::outcome::applied;
+    }
+    point_event(event_id, stored->row_id, core::outcome::stale);
+    refold(*stored, counters);
+    return core::outcome::stale;
+  }
+
+  // An older version arrived: fold every version of the message again in
+  // version order, so the result is what in-order arrival would have given.
+  void refold(const detail::stored_message& stored, counter_deltas& counters) {
+    struct version {
+      core::version_key key;
+      core::message msg;
+    };
+    std::vector<version> versions;
+    {
+      reset_guard g{events_of_message_};
+      events_of_message_.tryReset();
+      events_of_message_.bind(1, static_cast<std::int64_t>(stored.row_id));
+      while (events_of_message_.executeStep()) {
+        const auto kind = core::event_kind_from_string(events_of_message_.getColumn(1).getString());
+        if (!kind) continue;
+        core::notification n;
+        n.uuid = events_of_message_.getColumn(0).getString();
+        if (!events_of_message_.getColumn(2).isNull()) n.timestamp = events_of_message_.getColumn(2).getInt64();
+        n.msg = renormalise_(*kind, events_of_message_.getColumn(3).getString());
+        if (!n.msg || n.msg->id != stored.msg.id) continue;
+        auto key = core::version_of(n);
+        versions.push_back({std::move(key), std::move(*n.msg)});
+      }
+    }
+    if (versions.empty()) return;
+    std::sort(versions.begin(), versions.end(), [](const version& a, const version& b) { return a.key < b.key; });
+    core::message folded = versions.front().msg;
+    for (std::size_t i = 1; i < versions.size(); ++i) core::merge_newer(folded, versions[i].msg);
+    const auto base = folded.creation_time.value_or(versions.front().key.time);
+    const auto row = rows_.place(base, stored.row_id);
+    rows_.rewrite(stored, row, folded, versions.back().key);
+    counters.type_and_direction(stored.msg, -1);
+    counters.type_and_direction(folded, 1);
+  }
+
+  void reject(const rejected_request& r, counter_deltas& counters) {
+    auto& s = insert_rejected_;
+    s.tryReset();
+    s.bind(1, static_cast<std::int64_t>(r.received_at));
+    s.bind(2, r.code);
+    s.bind(3, r.message);
+    s.bind(4, static_cast<std::int64_t>(r.size));
+    s.bind(5, r.head.data(), static_cast<int>(r.head.size()));
+    s.exec();
+    const auto last = db_.getLastInsertRowid();
+    trim_rejected_.tryReset();
+    trim_rejected_.bind(1, static_cast<std::int64_t>(last - static_cast<std::int64_t>(opts_.rejected_max)));
+    trim_rejected_.exec();
+    counters.add("rejected.total", 1);
+  }
+
+  SQLite::Database& db_;
+  const options& opts_;
+  const renormaliser& renormalise_;
+  detail::message_rows rows_;
+  SQLite::Statement insert_event_;
+  SQLite::Statement set_event_message_;
+  SQLite::Statement events_of_message_;
+  SQLite::Statement insert_rejected_;
+  SQLite::Statement trim_rejected_;
+  SQLite::Statement add_counter_;
+};
+
+}  // namespace
+
+struct writer::impl {
+  impl(const options& o, renormaliser r)
+      : opts(o),
+        renormalise(std::move(r)),
+        db(detail::open_connection(opts, detail::role::writer)),
+        applier(db, opts, renormalise) {}
+
+  // Takes batches until stopped and drained.
+  void run() {
+    std::vector<work> batch;
+    std::vector<write_result> results;
+    for (;;) {
+      std::optional<std::uint64_t> page_limit;
+      {
+        std::unique_lock lk(mu);
+        while (queue.empty() && !stopping) {
+          stats.last_loop = std::chrono::steady_clock::now();
+          cv.wait_for(lk, std::chrono::seconds(1));
+        }
+        stats.last_loop = std::chrono::steady_clock::now();
+        if (queue.empty()) return;
+        const auto take = std::min(queue.size(), std::max<std::size_t>(opts.batch_max, 1));
+        batch.clear();
+        for (std::size_t i = 0; i < take; ++i) {
+          batch.push_back(std::move(queue.front()));
+          queue.pop_front();
+        }
+        stats.queue_depth = queue.size();
+        page_limit = std::exchange(max_page_count, std::nullopt);
+      }
+      if (page_limit) {
+        db.tryExec("PRAGMA max_page_count=" + std::to_string(*page_limit == 0 ? 4294967294ULL : *page_limit));
+      }
+      results.assign(batch.size(), write_result{});
+      if (!applier.apply(batch, results)) results.assign(batch.size(), write_result{});
+      std::size_t writes = 0;
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (auto* w = std::get_if<pending_write>(&batch[i])) {
+          ++writes;
+          if (w->done) w->done(results[i]);
+        }
+      }
+      {
+        std::lock_guard lk(mu);
+        ++stats.batches;
+        stats.notifications += writes;
+        stats.last_batch_size = batch.size();
+      }
+    }
+  }
+
+  options opts;
+  renormaliser renormalise;
+  SQLite::Database db;
+  batch_applier applier;
+
+  mutable std::mutex mu;
+  std::condition_variable cv;
+  std::deque<work> queue;
+  bool stopping = false;
+  bool started = false;
+  bool joined = false;
+  std::optional<std::uint64_t> max_page_count;
+  writer_stats stats;
+  std::thread thread;
+  std::mutex stop_mu;  // serialises stop() callers
+};
+
+writer::writer(const options& opts, renormaliser renormalise) {
+  try {
+    impl_ = std::make_unique<impl>(opts, std::move(renormalise));
+  } catch (const std::exception& e) {
+    throw std::runtime_error("database " + opts.path.string() + ": " + e.what());
+  }
+}
+
+writer::~writer() { stop(); }
+
+void writer::start() {
+  std::lock_guard lk(impl_->mu);
+  if (impl_->started || impl_->stopping) return;
+  impl_->started = true;
+  impl_->thread = std::thread([this] { impl_->run(); });
+}
+
+void writer::submit(core::notification n, std::function<void(const write_result&)> done) {
+  {
+    std::lock_guard lk(impl_->mu);
+    if (!impl_->stopping && impl_->queue.size() < impl_->opts.queue_max) {
+      impl_->queue.emplace_back(pending_write{std::move(n), std::move(done), now_ms()});
+      impl_->stats.queue_depth = impl_->queue.size();
+      impl_->cv.notify_one();
+      return;
+    }
+  }
+  if (done) done(write_result{write_status::unavailable, core::outcome::applied});
+}
+
+void writer::reject(rejected_request r) {
+  std::lock_guard lk(impl_->mu);
+  if (impl_->stopping || impl_->queue.size() >= impl_->opts.queue_max) return;
+  if (r.received_at == 0) r.received_at = now_ms();
+  if (r.head.size() > 256) r.head.resize(256);
+  impl_->queue.emplace_back(std::move(r));
+  impl_->stats.queue_depth = impl_->queue.size();
+  impl_->cv.notify_one();
+}
+
+void writer::stop() {
+  std::lock_guard stop_lk(impl_->stop_mu);
+  bool started = false;
+  {
+    std::lock_guard lk(impl_->mu);
+    if (impl_->joined) return;
+    impl_->stopping = true;
+    started = impl_->started;
+    impl_->cv.notify_one();
+  }
+  // Never started: drain on this thread, so nothing queued is lost.
+  if (started) impl_->thread.join();
+  else impl_->run();
+  {
+    std::lock_guard lk(impl_->mu);
+    impl_->joined = true;
+  }
+  // Leaves a single database file behind; readers still holding a snapshot
+  // make it partial, which is harmless.
+  impl_->db.tryExec("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+writer_stats writer::snapshot() const {
+  std::lock_guard lk(impl_->mu);
+  return impl_->stats;
+}
+
+void writer::set_max_page_count(std::uint64_t pages) {
+  std::lock_guard lk(impl_->mu);
+  impl_->max_page_count = pages;
+}
+
+}  // namespace rcvault::store

@@ -1,0 +1,137 @@
+-- rcvault schema: what every migration in migrations/ produces, applied in
+-- order, plus the migration runner's own bookkeeping table. Kept in step with
+-- migrations/ in the same commit; a test (Migrate.SchemaFileMatchesWhatMigrationsProduce)
+-- compares it with a migrated database. Read this file; never apply it to a
+-- database that rcvault should migrate later.
+-- Schema version 1 (0001_initial).
+
+-- Applied migrations, written by the runner (lib/store/src/migrations.cpp).
+CREATE TABLE schema_migrations (
+  version     INTEGER PRIMARY KEY,
+  name        TEXT    NOT NULL,
+  checksum    TEXT    NOT NULL,               -- SHA-256 of the migration file
+  applied_at  INTEGER NOT NULL                -- ms since the epoch, UTC
+);
+
+-- Every accepted notification (or imported REST record), raw bytes as received.
+CREATE TABLE events (
+  id              INTEGER PRIMARY KEY,             -- arrival order
+  uuid            TEXT    NOT NULL,
+  kind            TEXT    NOT NULL,                -- core::event_kind name
+  event           TEXT    NOT NULL,                -- filter path as sent, '' when absent
+  subscription_id TEXT,
+  owner_id        TEXT,                            -- envelope ownerId (subscription owner)
+  sent_at         INTEGER,                         -- envelope timestamp
+  received_at     INTEGER NOT NULL,
+  message_id      INTEGER REFERENCES messages(id), -- the message it touched
+  outcome         TEXT    NOT NULL,                -- applied | stale | unnormalised
+  reason          TEXT,                            -- why unnormalised
+  raw             BLOB    NOT NULL
+);
+CREATE UNIQUE INDEX events_uuid ON events(uuid);
+CREATE INDEX events_message ON events(message_id) WHERE message_id IS NOT NULL;
+
+-- One row per RingCentral message id; the merged latest state.
+-- id (the row id) is creationTime in ms * 1024 plus a small tie breaker, so
+-- row id order is creation-time order: keyset paging, the per-number and
+-- per-conversation indexes and the full-text index all walk time by row id.
+CREATE TABLE messages (
+  id                          INTEGER PRIMARY KEY,
+  rc_id                       TEXT    NOT NULL,
+  owner_id                    TEXT,
+  type                        TEXT,
+  direction                   TEXT,
+  subject                     TEXT,
+  read_status                 TEXT,
+  message_status              TEXT,
+  priority                    TEXT,
+  availability                TEXT,
+  conversation_id             TEXT,
+  creation_time               INTEGER,
+  last_modified_time          INTEGER,
+  sms_delivery_time           INTEGER,
+  sms_sending_attempts_count  INTEGER,
+  delivery_error_code         TEXT,
+  segment_count               INTEGER,
+  fax_page_count              INTEGER,
+  fax_resolution              TEXT,
+  vm_transcription_status     TEXT,
+  pg_to_department            INTEGER,
+  uri                         TEXT,
+  has_from                    INTEGER NOT NULL DEFAULT 0,   -- a version carried `from`
+  has_to                      INTEGER NOT NULL DEFAULT 0,   -- a version carried `to`
+  has_attachments             INTEGER NOT NULL DEFAULT 0,   -- a version carried `attachments`
+  extra                       TEXT,                         -- JSON object of other body fields
+  version_time                INTEGER NOT NULL,             -- core::version_key of the stored state
+  version_sent                INTEGER NOT NULL,
+  version_uuid                TEXT    NOT NULL
+);
+CREATE UNIQUE INDEX messages_rc_id ON messages(rc_id);
+CREATE INDEX messages_conversation ON messages(conversation_id, id) WHERE conversation_id IS NOT NULL;
+CREATE INDEX messages_owner ON messages(owner_id, id) WHERE owner_id IS NOT NULL;
+
+-- from (position 0) and to (positions 1..n) of each message.
+CREATE TABLE parties (
+  message_id        INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  position          INTEGER NOT NULL,              -- 0 = from, 1.. = to[0..]
+  phone_number      TEXT,
+  digits            TEXT,                          -- core::phone_digits(phone_number), NULL when none
+  extension_number  TEXT,
+  extension_id      TEXT,
+  name              TEXT,
+  location          TEXT,
+  target            INTEGER,
+  message_status    TEXT,
+  fax_error_code    TEXT,
+  recipient_id      TEXT,
+  extra             TEXT,
+  PRIMARY KEY (message_id, position)
+) WITHOUT ROWID;
+-- "latest messages of one number": walk one number's messages in time order.
+CREATE INDEX parties_digits ON parties(digits, message_id) WHERE digits IS NOT NULL;
+
+CREATE TABLE attachments (
+  message_id    INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  position      INTEGER NOT NULL,
+  id            TEXT    NOT NULL,
+  uri           TEXT,
+  type          TEXT,
+  content_type  TEXT,
+  size          INTEGER,
+  vm_duration   INTEGER,
+  file_name     TEXT,
+  height        INTEGER,
+  width         INTEGER,
+  extra         TEXT,
+  PRIMARY KEY (message_id, position)
+) WITHOUT ROWID;
+
+-- Full-text index over message text (subject), rowid = messages.id. External
+-- content: the text lives once, in messages.subject; the writer keeps the index
+-- in step ('delete' with the old text, then insert the new).
+CREATE VIRTUAL TABLE messages_fts USING fts5(
+  subject,
+  content = 'messages',
+  content_rowid = 'id',
+  tokenize = 'unicode61 remove_diacritics 2'
+);
+
+-- Requests refused as invalid_json / invalid_envelope, for inspection. Capped
+-- by the writer: the oldest rows go when the cap is reached.
+CREATE TABLE rejected (
+  id           INTEGER PRIMARY KEY,
+  received_at  INTEGER NOT NULL,
+  code         TEXT    NOT NULL,
+  message      TEXT    NOT NULL,
+  size         INTEGER NOT NULL,
+  head         BLOB    NOT NULL                    -- the first bytes of the body
+);
+
+-- Counters kept by the writer so /v1/stats never counts rows, updated in the
+-- transaction of the batch they count: events.total, events.applied,
+-- events.stale, events.unnormalised, events.duplicate, messages.total,
+-- messages.type.<type>, messages.direction.<direction>, rejected.total.
+CREATE TABLE counters (
+  name   TEXT    PRIMARY KEY,                      -- e.g. 'events.applied', 'messages.type.SMS'
+  value  INTEGER NOT NULL
+) WITHOUT ROWID;

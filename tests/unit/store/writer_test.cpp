@@ -1,0 +1,342 @@
+#include "store_test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <vector>
+
+namespace {
+
+using namespace rcvault;
+using test::counter;
+using test::query_int;
+
+constexpr core::millis t0 = 1'750'000'000'000;
+
+core::party number(const std::string& phone) {
+  core::party p;
+  p.phone_number = phone;
+  return p;
+}
+
+core::message full_sms(const std::string& id = "1001") {
+  core::message m;
+  m.id = id;
+  m.type = "SMS";
+  m.direction = "Inbound";
+  m.subject = "hello archive";
+  m.read_status = "Unread";
+  m.message_status = "Received";
+  m.availability = "Alive";
+  m.conversation_id = "77";
+  m.owner_id = "11";
+  m.creation_time = t0;
+  m.last_modified_time = t0;
+  m.from = number("+1 (650) 555-0100");
+  m.to = std::vector<core::party>{number("+16505550199")};
+  m.extra["eventType"] = "Create";
+  return m;
+}
+
+struct writer_fixture {
+  test::temp_dir dir;
+  store::options opts = test::migrated_options(dir);
+  test::fake_bodies bodies;
+};
+
+TEST(Writer, StoresNewMessageWithParties) {
+  writer_fixture f;
+  store::writer w(f.opts, f.bodies.renormaliser());
+  w.start();
+  auto r = test::submit_and_wait(w, test::message_notification(f.bodies, "u1", t0, full_sms()));
+  w.stop();
+  EXPECT_EQ(r.status, store::write_status::stored);
+  EXPECT_EQ(r.outcome, core::outcome::applied);
+  EXPECT_EQ(query_int(f.opts, "SELECT id FROM messages WHERE rc_id='1001'"), t0 * 1024);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM parties WHERE digits='16505550100' AND position=0"), 1);
+  EXPECT_EQ(query_int(f.opts, "SELECT message_id FROM events WHERE uuid='u1'"), t0 * 1024);
+}
+
+TEST(Writer, DuplicateUuidChangesNothing) {
+  writer_fixture f;
+  store::writer w(f.opts, f.bodies.renormaliser());
+  w.start();
+  test::submit_and_wait(w, test::message_notification(f.bodies, "u1", t0, full_sms()));
+  auto again = full_sms();
+  again.subject = "changed";
+  again.last_modified_time = t0 + 5000;
+  auto r = test::submit_and_wait(w, test::message_notification(f.bodies, "u1", t0 + 5000, again));
+  w.stop();
+  EXPECT_EQ(r.status, store::write_status::duplicate);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM events"), 1);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages WHERE subject='hello archive'"), 1);
+  EXPECT_EQ(counter(f.opts, "events.duplicate"), 1);
+}
+
+TEST(Writer, OlderVersionIsStaleAndKeepsNewerFields) {
+  writer_fixture f;
+  store::writer w(f.opts, f.bodies.renormaliser());
+  w.start();
+  auto newer = full_sms();
+  newer.read_status = "Read";
+  newer.last_modified_time = t0 + 1000;
+  test::submit_and_wait(w, test::message_notification(f.bodies, "new", t0 + 1000, newer));
+  auto r = test::submit_and_wait(w, test::message_notification(f.bodies, "old", t0, full_sms()));
+  w.stop();
+  EXPECT_EQ(r.status, store::write_status::stored);
+  EXPECT_EQ(r.outcome, core::outcome::stale);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages WHERE read_status='Read'"), 1);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM events WHERE uuid='old' AND outcome='stale'"), 1);
+}
+
+TEST(Writer, ThinNewerBodyKeepsPartiesAndText) {
+  writer_fixture f;
+  store::writer w(f.opts, f.bodies.renormaliser());
+  w.start();
+  test::submit_and_wait(w, test::message_notification(f.bodies, "u1", t0, full_sms()));
+  core::message thin;
+  thin.id = "1001";
+  thin.last_modified_time = t0 + 1000;
+  thin.read_status = "Read";
+  test::submit_and_wait(w, test::message_notification(f.bodies, "u2", t0 + 1000, thin));
+  w.stop();
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM parties"), 2);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages WHERE subject='hello archive' AND read_status='Read'"),
+            1);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'archive'"), 1);
+}
+
+TEST(Writer, NewerSubjectReplacesFullTextEntry) {
+  writer_fixture f;
+  store::writer w(f.opts, f.bodies.renormaliser());
+  w.start();
+  test::submit_and_wait(w, test::message_notification(f.bodies, "u1", t0, full_sms()));
+  auto edited = full_sms();
+  edited.subject = "completely different";
+  edited.last_modified_time = t0 + 1;
+  test::submit_and_wait(w, test::message_notification(f.bodies, "u2", t0 + 1, edited));
+  w.stop();
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'archive'"), 0);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'different'"), 1);
+  SQLite::Database db(f.opts.path.string(), SQLite::OPEN_READWRITE);
+  EXPECT_EQ(db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES('integrity-check', 1)"), 1);
+}
+
+TEST(Writer, UnnormalisedEventIsStoredRawWithReason) {
+  writer_fixture f;
+  store::writer w(f.opts, f.bodies.renormaliser());
+  w.start();
+  core::notification n;
+  n.uuid = "odd";
+  n.kind = core::event_kind::instant_message;
+  n.raw = R"({"uuid":"odd","body":{"id":[1]}})";
+  n.unnormalised_reason = "body.id: not a string or number";
+  auto r = test::submit_and_wait(w, std::move(n));
+  w.stop();
+  EXPECT_EQ(r.status, store::write_status::stored);
+  EXPECT_EQ(r.outcome, core::outcome::unnormalised);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM events WHERE outcome='unnormalised' AND reason LIKE 'body.id%'"),
+            1);
+  EXPECT_EQ(counter(f.opts, "events.unnormalised"), 1);
+}
+
+TEST(Writer, CountersFollowTypeChanges) {
+  writer_fixture f;
+  store::writer w(f.opts, f.bodies.renormaliser());
+  w.start();
+  test::submit_and_wait(w, test::message_notification(f.bodies, "u1", t0, full_sms("1")));
+  test::submit_and_wait(w, test::message_notification(f.bodies, "u2", t0, full_sms("2")));
+  auto pager = full_sms("2");
+  pager.type = "Pager";
+  pager.last_modified_time = t0 + 1;
+  test::submit_and_wait(w, test::message_notification(f.bodies, "u3", t0 + 1, pager));
+  w.stop();
+  EXPECT_EQ(counter(f.opts, "messages.total"), 2);
+  EXPECT_EQ(counter(f.opts, "messages.type.SMS"), 1);
+  EXPECT_EQ(counter(f.opts, "messages.type.Pager"), 1);
+  EXPECT_EQ(counter(f.opts, "messages.direction.Inbound"), 2);
+  EXPECT_EQ(counter(f.opts, "events.total"), 3);
+  EXPECT_EQ(counter(f.opts, "events.applied"), 3);
+}
+
+TEST(Writer, SameCreationTimeGetsNextRowId) {
+  writer_fixture f;
+  store::writer w(f.opts, f.bodies.renormaliser());
+  w.start();
+  test::submit_and_wait(w, test::message_notification(f.bodies, "u1", t0, full_sms("1")));
+  test::submit_and_wait(w, test::message_notification(f.bodies, "u2", t0, full_sms("2")));
+  w.stop();
+  EXPECT_EQ(query_int(f.opts, "SELECT id FROM messages WHERE rc_id='2'"), t0 * 1024 + 1);
+}
+
+TEST(Writer, RejectedRequestsAreCapped) {
+  writer_fixture f;
+  f.opts.rejected_max = 3;
+  store::writer w(f.opts, f.bodies.renormaliser());
+  for (int i = 0; i < 5; ++i) w.reject({t0 + i, "invalid_json", "offset " + std::to_string(i), 10, "{{{"});
+  w.start();
+  w.stop();
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM rejected"), 3);
+  EXPECT_EQ(query_int(f.opts, "SELECT min(received_at) FROM rejected"), t0 + 2);
+  EXPECT_EQ(counter(f.opts, "rejected.total"), 5);
+}
+
+TEST(Writer, FullQueueIsUnavailableAtOnce) {
+  writer_fixture f;
+  f.opts.queue_max = 1;
+  store::writer w(f.opts, f.bodies.renormaliser());
+  w.submit(test::message_notification(f.bodies, "u1", t0, full_sms("1")), nullptr);
+  std::optional<store::write_status> second;
+  w.submit(test::message_notification(f.bodies, "u2", t0, full_sms("2")),
+           [&](const store::write_result& r) { second = r.status; });
+  EXPECT_EQ(second, store::write_status::unavailable);
+}
+
+TEST(Writer, SubmitAfterStopIsUnavailable) {
+  writer_fixture f;
+  store::writer w(f.opts, f.bodies.renormaliser());
+  w.start();
+  w.stop();
+  auto r = test::submit_and_wait(w, test::message_notification(f.bodies, "u1", t0, full_sms()));
+  EXPECT_EQ(r.status, store::write_status::unavailable);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM events"), 0);
+}
+
+TEST(Writer, StopCommitsEverythingQueued) {
+  writer_fixture f;
+  store::writer w(f.opts, f.bodies.renormaliser());
+  int stored = 0;
+  for (int i = 0; i < 50; ++i)
+    w.submit(test::message_notification(f.bodies, "u" + std::to_string(i), t0, full_sms(std::to_string(i))),
+             [&](const store::write_result& r) { stored += r.status == store::write_status::stored; });
+  w.start();
+  w.stop();
+  EXPECT_EQ(stored, 50);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages"), 50);
+  EXPECT_FALSE(std::filesystem::exists(f.opts.path.string() + "-wal") &&
+               std::filesystem::file_size(f.opts.path.string() + "-wal") > 0);
+}
+
+TEST(Writer, FailingCommitAcknowledgesNothingAndLosesNothing) {
+  writer_fixture f;
+  {
+    store::writer w(f.opts, f.bodies.renormaliser());
+    w.start();
+    for (int i = 0; i < 10; ++i)
+      test::submit_and_wait(w, test::message_notification(f.bodies, "kept" + std::to_string(i), t0,
+                                                          full_sms("k" + std::to_string(i))));
+  }
+  store::writer w(f.opts, f.bodies.renormaliser());
+  w.set_max_page_count(1);  // clamped to the current size: any growth fails
+  std::array<std::promise<store::write_result>, 3> results;
+  auto big = full_sms("big");
+  big.subject = std::string(300'000, 'x');
+  auto small = [&](int i) {
+    return test::message_notification(f.bodies, "s" + std::to_string(i), t0, full_sms("s" + std::to_string(i)));
+  };
+  // Queued before start: the first batch holds all three.
+  w.submit(small(0), [&](const store::write_result& r) { results[0].set_value(r); });
+  w.submit(test::message_notification(f.bodies, "big", t0, big),
+           [&](const store::write_result& r) { results[1].set_value(r); });
+  w.submit(small(1), [&](const store::write_result& r) { results[2].set_value(r); });
+  w.start();
+  for (auto& r : results) EXPECT_EQ(r.get_future().get().status, store::write_status::unavailable);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM events"), 10);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages"), 10);
+  EXPECT_EQ(counter(f.opts, "events.total"), 10);
+  w.set_max_page_count(0);
+  auto retried = test::submit_and_wait(w, test::message_notification(f.bodies, "big", t0, big));
+  w.stop();
+  EXPECT_EQ(retried.status, store::write_status::stored);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages"), 11);
+  SQLite::Database db(f.opts.path.string(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
+}
+
+// --- convergence: the same versions in every arrival order give the same rows ---
+
+std::string dump(const store::options& o) {
+  SQLite::Database db(o.path.string(), SQLite::OPEN_READONLY);
+  std::string out;
+  auto add_rows = [&](const char* sql) {
+    SQLite::Statement q(db, sql);
+    while (q.executeStep()) {
+      for (int c = 0; c < q.getColumnCount(); ++c) {
+        auto col = q.getColumn(c);
+        out += col.isNull() ? std::string("NULL") : col.getString();
+        out += '|';
+      }
+      out += '\n';
+    }
+    out += "--\n";
+  };
+  add_rows("SELECT * FROM messages ORDER BY id");
+  add_rows("SELECT * FROM parties ORDER BY message_id, position");
+  add_rows("SELECT * FROM attachments ORDER BY message_id, position");
+  add_rows("SELECT uuid, message_id FROM events ORDER BY uuid");
+  add_rows("SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'hello'");
+  add_rows("SELECT name, value FROM counters WHERE name NOT LIKE 'events.%' ORDER BY name");
+  return out;
+}
+
+TEST(WriterConvergence, EveryArrivalOrderGivesTheSameRows) {
+  test::fake_bodies bodies;
+  std::vector<core::notification> versions;
+  versions.push_back(test::message_notification(bodies, "v1", t0, full_sms()));
+  core::message thin;  // only id and time: must not erase anything
+  thin.id = "1001";
+  thin.last_modified_time = t0 + 1000;
+  thin.read_status = "Read";
+  versions.push_back(test::message_notification(bodies, "v2", t0 + 1000, thin));
+  core::message later;  // a new recipient list and an attachment
+  later.id = "1001";
+  later.last_modified_time = t0 + 2000;
+  later.availability = "Deleted";
+  later.to = std::vector<core::party>{number("+16505550199"), number("+16505550123")};
+  core::attachment text_part;
+  text_part.id = "a1";
+  text_part.type = "Text";
+  later.attachments = std::vector<core::attachment>{text_part};
+  later.extra["eventType"] = "Update";
+  versions.push_back(test::message_notification(bodies, "v3", t0 + 2000, later));
+  core::message bare;  // no times at all: ordered by its envelope timestamp
+  bare.id = "1001";
+  bare.message_status = "Delivered";
+  versions.push_back(test::message_notification(bodies, "v4", t0 + 500, bare));
+  versions.push_back(versions[1]);  // a redelivery of v2
+
+  // Migrate once; each arrival order starts from a copy of that file.
+  test::temp_dir template_dir;
+  const auto template_opts = test::migrated_options(template_dir);
+  std::array<int, 5> order{0, 1, 2, 3, 4};
+  std::string expected;
+  int permutations = 0;
+  do {
+    test::temp_dir dir;
+    auto opts = template_opts;
+    opts.path = dir / "rcvault.db";
+    std::filesystem::copy_file(template_opts.path, opts.path);
+    {
+      store::writer w(opts, bodies.renormaliser());
+      w.start();
+      for (int i : order) test::submit_and_wait(w, versions[static_cast<std::size_t>(i)]);
+    }
+    auto got = dump(opts);
+    if (permutations == 0) {
+      expected = got;
+      EXPECT_EQ(query_int(opts, "SELECT id FROM messages"), t0 * 1024);
+      EXPECT_EQ(query_int(opts, "SELECT count(*) FROM messages WHERE subject='hello archive' AND read_status='Read' "
+                                "AND availability='Deleted' AND message_status='Delivered'"),
+                1);
+      EXPECT_EQ(query_int(opts, "SELECT count(*) FROM parties"), 3);
+      EXPECT_EQ(query_int(opts, "SELECT count(*) FROM attachments"), 1);
+      EXPECT_EQ(query_int(opts, "SELECT count(*) FROM events"), 4);
+    }
+    EXPECT_EQ(got, expected) << "order " << order[0] << order[1] << order[2] << order[3] << order[4];
+    ++permutations;
+  } while (std::next_permutation(order.begin(), order.end()));
+  EXPECT_EQ(permutations, 120);
+}
+
+}  // namespace
