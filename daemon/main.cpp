@@ -1,2 +1,143 @@
+// rcvault: the whole life of the process. Parse the command line (SPEC section 1),
+// load the configuration (flags > environment > file > defaults), set the log level,
+// run one subcommand, and turn every failure into one stderr line and an exit code:
+// 0 success, 1 runtime failure, 2 usage or configuration error.
+
+#include "rcvault/app/commands.hpp"
+#include "rcvault/config/load.hpp"
+#include "rcvault/log/log.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cctype>
 #include <cstdio>
-int main() { std::puts("rcvault: skeleton"); return 0; }
+#include <exception>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace {
+
+namespace config = rcvault::config;
+namespace log = rcvault::log;
+namespace app = rcvault::app;
+
+constexpr int exit_runtime_failure = 1;
+constexpr int exit_usage = 2;
+
+std::string version_line() {
+  std::string line = "rcvault " RCVAULT_VERSION;
+  const std::string_view commit = RCVAULT_GIT_COMMIT;
+  if (!commit.empty()) line += " (commit " + std::string(commit) + ")";
+  return line;
+}
+
+// Every error is exactly one line, whatever the text it wraps.
+void print_error(std::string_view what) {
+  std::string line = "rcvault: error: ";
+  for (char c : what) line += (c == '\n' || c == '\r') ? ' ' : c;
+  while (line.back() == ' ') line.pop_back();
+  line += '\n';
+  std::fflush(stdout);
+  std::fputs(line.c_str(), stderr);
+}
+
+// CLI11 words its errors as sentences ("The following argument was not expected: --x");
+// ours start lower case like the rest of the error lines.
+std::string cli_error_text(const CLI::ParseError& e) {
+  std::string text = e.what();
+  if (text == "A subcommand is required") return "a subcommand is required: serve, migrate, import, backup or check (see rcvault --help)";
+  if (text.size() > 1 && std::isupper(static_cast<unsigned char>(text[0])) && std::islower(static_cast<unsigned char>(text[1])))
+    text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  return text;
+}
+
+// What the command line asked for, before the configuration is loaded.
+struct command_line {
+  std::optional<std::string> config_file;
+  config::flag_values flags;
+  bool status_only = false;
+  std::string import_file;
+  std::string backup_out;
+};
+
+void add_db_flag(CLI::App& sub, command_line& cl) {
+  sub.add_option("--db", cl.flags.db, "SQLite database file (store.path)")->type_name("PATH");
+}
+
+void add_config_flag(CLI::App& sub, command_line& cl) {
+  sub.add_option("--config", cl.config_file, "TOML configuration file")->type_name("FILE");
+}
+
+int run(int argc, char** argv) {
+  CLI::App cli{"rcvault: keeps RingCentral message-store webhook notifications in SQLite and serves a local query API.",
+               "rcvault"};
+  cli.set_version_flag("--version", version_line(), "Print the version and exit");
+  cli.require_subcommand(1);
+  cli.footer("Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.\n"
+             "Configuration keys, environment variables and defaults: docs/configuration.md\n");
+  command_line cl;
+
+  CLI::App* serve = cli.add_subcommand("serve", "Run the daemon: webhook ingest and query API, until SIGTERM");
+  add_config_flag(*serve, cl);
+  add_db_flag(*serve, cl);
+  serve->add_option("--ingest-listen", cl.flags.ingest_listen, "Webhook listener (ingest.listen)")->type_name("HOST:PORT");
+  serve->add_option("--query-listen", cl.flags.query_listen, "Query listener (query.listen), or unix:/path")->type_name("HOST:PORT");
+
+  CLI::App* migrate = cli.add_subcommand("migrate", "Apply pending schema migrations");
+  add_db_flag(*migrate, cl);
+  migrate->add_flag("--status", cl.status_only, "Only print which migrations are applied and pending");
+
+  CLI::App* import = cli.add_subcommand("import", "Import notification envelopes or REST message records");
+  add_db_flag(*import, cl);
+  import->add_option("FILE", cl.import_file, "NDJSON, a JSON array or one JSON object; - for stdin")->required();
+
+  CLI::App* backup = cli.add_subcommand("backup", "Write an online, consistent copy of the database");
+  add_db_flag(*backup, cl);
+  backup->add_option("OUTFILE", cl.backup_out, "Where the copy goes")->required();
+
+  CLI::App* check = cli.add_subcommand("check", "Validate the configuration, open the database, run integrity_check");
+  add_config_flag(*check, cl);
+  add_db_flag(*check, cl);
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return cli.exit(e);  // --help, --version
+    print_error(cli_error_text(e));
+    return exit_usage;
+  }
+
+  config::load_request request{.env = config::process_environment(), .flags = cl.flags};
+  if (cl.config_file) request.file = *cl.config_file;
+  auto loaded = config::load(request);
+  if (!loaded) {
+    print_error(loaded.error().message);
+    return exit_usage;
+  }
+  const config::config& cfg = *loaded;
+  log::set_level(log::parse_level(cfg.log.level).value_or(log::level::info));
+  log::debug("config loaded file={} db={} ingest={} query={} verification_token={} query_token={}",
+             cl.config_file.value_or("none"), cfg.store.path.string(), config::to_string(cfg.ingest.listen),
+             config::to_string(cfg.query.listen), cfg.ingest.verification_token ? "set" : "none",
+             cfg.query.token ? "set" : "none");
+
+  if (serve->parsed()) return app::serve(cfg);
+  if (migrate->parsed()) return app::migrate(cfg, cl.status_only);
+  if (import->parsed()) return app::import_file(cfg, cl.import_file);
+  if (backup->parsed()) return app::backup(cfg, cl.backup_out);
+  return app::check(cfg);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    print_error(e.what());
+  } catch (...) {
+    print_error("unexpected failure");
+  }
+  return exit_runtime_failure;
+}

@@ -14,13 +14,16 @@ namespace rcvault::config {
 
 // A TCP "HOST:PORT" ("[::1]:8080" for IPv6) or a unix socket "unix:/path".
 struct listen_address {
-  std::string host;                 // empty for a unix socket
+  std::string host;                 // an IP address (IPv6 without brackets); empty for a unix socket
   std::uint16_t port = 0;           // 0 = ephemeral
   std::filesystem::path unix_path;  // set only for "unix:/path"
 
   bool is_unix() const noexcept { return !unix_path.empty(); }
   friend bool operator==(const listen_address&, const listen_address&) = default;
 };
+
+// Returns the address as it is written in a config: "127.0.0.1:8080", "[::1]:8080", "unix:/run/q.sock".
+std::string to_string(const listen_address& a);
 
 enum class synchronous_mode { full, normal };
 

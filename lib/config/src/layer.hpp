@@ -1,0 +1,88 @@
+#pragma once
+// Internal: how one configuration layer (file, environment, flags) sets keys.
+
+#include "rcvault/config/config.hpp"
+#include "rcvault/config/load.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace rcvault::config::detail {
+
+// Where a value came from, as the words around an error about it:
+// prefix "config F: ingest.listen: " and suffix " (line 3)".
+struct place {
+  std::string prefix;
+  std::string suffix;
+
+  // Returns prefix + problem + suffix.
+  std::string describe(std::string_view problem) const;
+};
+
+// One layer's setting of one secret: an inline value, a file, or (an error) both.
+struct secret_setting {
+  std::optional<std::string> value;
+  std::optional<std::filesystem::path> file;
+  place value_place;
+  place file_place;
+
+  bool empty() const noexcept { return !value && !file; }
+};
+
+// The configuration being built plus the secrets the current layer set.
+struct layer_state {
+  config& cfg;
+  secret_setting verification_token{};
+  secret_setting query_token{};
+};
+
+// A value as a layer gives it: TOML has types, the environment and flags are text.
+using value = std::variant<std::string, std::int64_t>;
+
+enum class value_type { text, integer };
+
+// One configuration key ("store.path"): the type it takes and how it is stored.
+struct key_spec {
+  std::string_view name;
+  value_type type;
+  // Validates `v` (already of `type`) and stores it; returns the problem, or nullopt.
+  std::optional<std::string> (*apply)(layer_state& layer, const value& v, const place& where);
+};
+
+// Every key, in the order of SPEC section 2.
+std::span<const key_spec> all_keys() noexcept;
+
+// The key named `dotted` ("ingest.listen"), or nullptr.
+const key_spec* find_key(std::string_view dotted) noexcept;
+
+// True when `section` ("store") is a section of the configuration.
+bool is_section(std::string_view section) noexcept;
+
+// Returns the environment variable of a key: "ingest.verification_token" -> "RCVAULT_INGEST_VERIFICATION_TOKEN".
+std::string environment_name(std::string_view dotted);
+
+// Applies the TOML file `file` to `layer`; returns the error message, or nullopt.
+std::optional<std::string> apply_file(const std::filesystem::path& file, layer_state& layer);
+
+// Applies the RCVAULT_* variables of `env` to `layer`; returns the error message, or nullopt.
+std::optional<std::string> apply_environment(const environment& env, layer_state& layer);
+
+// A whole file's bytes, or why it could not be read ("is a directory", "No such file or directory").
+struct file_contents {
+  std::optional<std::string> bytes;
+  std::string problem;
+};
+
+// Reads a whole file; never throws for a missing or unreadable file.
+file_contents read_whole_file(const std::filesystem::path& file);
+
+// Checks a secret's text: non-empty, one line, no control characters; returns the problem
+// without ever quoting the secret.
+std::optional<std::string> check_secret(std::string_view secret);
+
+}  // namespace rcvault::config::detail
