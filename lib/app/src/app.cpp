@@ -1,0 +1,200 @@
+#include "rcvault/app/app.hpp"
+
+#include "rcvault/app/systemd_notify.hpp"
+#include "rcvault/http/metrics.hpp"
+#include "rcvault/http/service.hpp"
+#include "rcvault/ingest/parse.hpp"
+#include "rcvault/log/log.hpp"
+#include "rcvault/store/database.hpp"
+#include "rcvault/store/reader_pool.hpp"
+#include "rcvault/store/writer.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <csignal>
+#include <cstdlib>
+#include <optional>
+#include <system_error>
+
+namespace rcvault::app {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr std::size_t reader_threads = 2;
+constexpr auto drain_poll = std::chrono::milliseconds(10);
+
+store::options store_options(const config::config& cfg) {
+  store::options o;
+  o.path = cfg.store.path;
+  o.sync = cfg.store.synchronous == config::synchronous_mode::full ? store::synchronous::full
+                                                                   : store::synchronous::normal;
+  o.batch_max = cfg.store.batch_max;
+  o.queue_max = cfg.store.queue_max;
+  return o;
+}
+
+http::listen_spec listen_spec_of(const config::listen_address& a) {
+  return http::listen_spec{a.host, a.port, a.unix_path};
+}
+
+http::service_options service_options_of(const config::config& cfg) {
+  http::service_options o;
+  o.ingest_listen = listen_spec_of(cfg.ingest.listen);
+  o.query_listen = listen_spec_of(cfg.query.listen);
+  o.ingest_path = cfg.ingest.path;
+  o.verification_token = cfg.ingest.verification_token;
+  o.max_body_bytes = cfg.ingest.max_body_bytes;
+  o.query_token = cfg.query.token;
+  o.limits.read_timeout = cfg.http.read_timeout;
+  o.limits.write_timeout = cfg.http.read_timeout;
+  o.limits.max_connections = cfg.http.max_connections;
+  return o;
+}
+
+}  // namespace
+
+struct app::impl {
+  explicit impl(config::config c) : cfg(std::move(c)) {}
+
+  config::config cfg;
+  // Declared first so it is destroyed last: everything below may hold work on it.
+  asio::io_context io{1};
+  http::metrics stats;
+  std::unique_ptr<store::writer> writer;
+  std::unique_ptr<store::reader_pool> readers;
+  std::unique_ptr<http::service> service;
+  std::optional<asio::signal_set> signals;
+  std::optional<asio::steady_timer> watchdog;
+  bool started = false;
+  bool stopping = false;  // io thread only
+
+  void wait_for_signal(int received) {
+    signals->async_wait([this, received](const boost::system::error_code& ec, int signo) {
+      if (ec) return;
+      if (received > 0) {
+        // A second signal means the operator does not want to wait for the drain.
+        log::warning("second signal, exiting now signal={}", signo);
+        std::_Exit(1);
+      }
+      log::info("stopping signal={}", signo);
+      // Re-arm before stopping: when nothing is in flight the drain finishes
+      // inline (co_spawn dispatches) and its cancel must find this wait.
+      wait_for_signal(signo);
+      begin_stop();
+    });
+  }
+
+  void start_watchdog(std::chrono::microseconds interval) {
+    watchdog.emplace(io);
+    const auto period = std::chrono::duration_cast<std::chrono::steady_clock::duration>(interval / 2);
+    asio::co_spawn(
+        io,
+        [this, period]() -> asio::awaitable<void> {
+          for (;;) {
+            // Ping only while the writer thread is looping: a stuck writer must let systemd restart us.
+            if (std::chrono::steady_clock::now() - writer->snapshot().last_loop < period) notify_watchdog();
+            watchdog->expires_after(period);
+            auto [ec] = co_await watchdog->async_wait(asio::as_tuple(asio::use_awaitable));
+            if (ec || stopping) co_return;
+          }
+        },
+        asio::detached);
+  }
+
+  void begin_stop() {
+    if (stopping || !service) return;
+    stopping = true;
+    notify_stopping();
+    service->stop();
+    if (watchdog) watchdog->cancel();
+    asio::co_spawn(
+        io,
+        [this]() -> asio::awaitable<void> {
+          const auto deadline = std::chrono::steady_clock::now() + drain_deadline;
+          asio::steady_timer pause(io);
+          while (service->connections() > 0 && std::chrono::steady_clock::now() < deadline) {
+            pause.expires_after(drain_poll);
+            co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+          }
+          if (service->connections() > 0) {
+            log::warning("closing connections still open after the drain deadline count={}", service->connections());
+            service->abort();
+          }
+          finish();
+        },
+        asio::detached);
+  }
+
+  // Every acknowledged notification is committed before this returns; the
+  // writer's completions for requests closed by abort() run afterwards and
+  // find their connection gone.
+  void finish() {
+    writer->stop();
+    readers->stop();
+    if (signals) {
+      boost::system::error_code ignored;
+      signals->cancel(ignored);
+    }
+    log::info("stopped");
+  }
+};
+
+app::app(config::config cfg) : impl_(std::make_unique<impl>(std::move(cfg))) {}
+
+app::~app() {
+  if (impl_->started && !impl_->stopping) {
+    stop();
+    impl_->io.restart();
+    impl_->io.run();
+  }
+}
+
+core::result<bound_endpoints> app::start(signal_handling signals) {
+  auto& m = *impl_;
+  const auto opts = store_options(m.cfg);
+  try {
+    auto migrated = store::migrate(opts);
+    if (!migrated) return migrated.error();
+    m.writer = std::make_unique<store::writer>(opts, &ingest::renormalise);
+    m.writer->start();
+    m.readers = std::make_unique<store::reader_pool>(opts, reader_threads);
+  } catch (const std::exception& e) {
+    return core::error{core::errc::internal, std::string("store ") + opts.path.string() + ": " + e.what()};
+  }
+  try {
+    m.service = std::make_unique<http::service>(m.io, service_options_of(m.cfg), *m.writer, *m.readers, m.stats);
+  } catch (const std::system_error& e) {
+    return core::error{core::errc::config, e.what()};
+  }
+  m.service->start();
+  m.started = true;
+  if (signals == signal_handling::stop_on_signal) {
+    m.signals.emplace(m.io, SIGINT, SIGTERM);
+    m.wait_for_signal(0);
+  }
+  if (auto interval = watchdog_interval()) m.start_watchdog(*interval);
+
+  bound_endpoints out;
+  out.ingest = m.service->ingest_address();
+  out.ingest_port = m.service->ingest_port();
+  out.query = m.service->query_address();
+  out.query_port = m.service->query_port();
+  return out;
+}
+
+void app::run() { impl_->io.run(); }
+
+void app::stop() {
+  asio::post(impl_->io, [m = impl_.get()] { m->begin_stop(); });
+}
+
+}  // namespace rcvault::app
