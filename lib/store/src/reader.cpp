@@ -96,13 +96,20 @@ message_row read_message_row(SQLite::Statement& s) {
 
 // Each user word becomes a quoted FTS5 string, so only a trailing `*` (prefix)
 // is special and no input can reach FTS5's query syntax (AND, NEAR, column:, ...).
+// Control characters (NUL among them, which FTS5's parser would take as the
+// end of the string) separate words like spaces do.
+bool separates_words(char c) noexcept {
+  const auto u = static_cast<unsigned char>(c);
+  return u <= 0x20 || u == 0x7f;
+}
+
 core::result<std::string> fts_expression(std::string_view text) {
   std::string expr;
   std::size_t i = 0;
   while (i < text.size()) {
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) ++i;
+    while (i < text.size() && separates_words(text[i])) ++i;
     std::size_t start = i;
-    while (i < text.size() && !(text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) ++i;
+    while (i < text.size() && !separates_words(text[i])) ++i;
     if (start == i) break;
     std::string_view word = text.substr(start, i - start);
     bool prefix = false;
@@ -462,7 +469,7 @@ std::vector<conversation_summary> reader::conversations(std::optional<std::int64
       seen.insert(conv);
       if (newest != row) continue;
       auto rows = impl_->query_rows(std::string("SELECT ") + message_columns + " FROM messages m WHERE m.id = ?",
-                                    [&](SQLite::Statement& st) { st.bind(1, row); });
+                                    [row_id = row](SQLite::Statement& st) { st.bind(1, row_id); });
       if (rows.empty()) continue;
       impl_->load_children(rows.front());
       conversation_summary c;

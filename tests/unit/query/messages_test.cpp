@@ -256,6 +256,15 @@ TEST(QueryMessages, TextThatLooksLikeSearchSyntaxIsSearchedNotParsed) {
   }
 }
 
+TEST(QueryMessages, ControlCharactersInTextSeparateWords) {
+  // Found by fuzz_query: a NUL inside q reached FTS5, which failed with
+  // "unterminated string" and the request was answered 500.
+  query_archive a(archive_size, small_archive());
+  const auto want = expected(archive_size, [](const core::message& m) { return subject_has(m, "invoice"); });
+  EXPECT_EQ(all_pages(a, "/v1/messages?q=%00invoice%01"), want);
+  EXPECT_EQ(a.get("/v1/messages?q=%00").status, 400u);
+}
+
 TEST(QueryMessages, MisplacedStarInTextIs400NamingQ) {
   query_archive a(10, small_archive());
   for (const char* q : {"*", "a*b", "**"}) {
