@@ -135,21 +135,24 @@ def get_json(hostport, path, timeout=10):
         conn.close()
 
 
-def stored_uuids(db):
-    """uuids of every event in the database, read with a separate read-only connection."""
+def stored_column(db, sql):
+    """The first column of every row `sql` returns, as a set, read with a
+    separate read-only connection (the daemon may be running)."""
     con = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=30)
     try:
-        return {r[0] for r in con.execute("SELECT uuid FROM events")}
+        return {r[0] for r in con.execute(sql)}
     finally:
         con.close()
+
+
+def stored_uuids(db):
+    """uuids of every stored event."""
+    return stored_column(db, "SELECT uuid FROM events")
 
 
 def stored_message_ids(db):
-    con = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=30)
-    try:
-        return {r[0] for r in con.execute("SELECT rc_id FROM messages")}
-    finally:
-        con.close()
+    """RingCentral ids of every stored message."""
+    return stored_column(db, "SELECT rc_id FROM messages")
 
 
 class Posters:

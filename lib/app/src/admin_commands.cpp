@@ -1,5 +1,6 @@
 // rcvault migrate / import / backup / check (SPEC section 1).
 #include "rcvault/app/commands.hpp"
+#include "store_options.hpp"
 #include "rcvault/app/ownership_check.hpp"
 #include "rcvault/ingest/parse.hpp"
 #include "rcvault/log/log.hpp"
@@ -24,21 +25,13 @@
 #include <string_view>
 
 namespace rcvault::app {
+
+using detail::store_options;
 namespace {
 
 constexpr int exit_ok = 0;
 constexpr int exit_failure = 1;
 constexpr int exit_usage = 2;
-
-store::options store_options(const config::config& cfg) {
-  store::options o;
-  o.path = cfg.store.path;
-  o.sync = cfg.store.synchronous == config::synchronous_mode::full ? store::synchronous::full
-                                                                   : store::synchronous::normal;
-  o.batch_max = cfg.store.batch_max;
-  o.queue_max = cfg.store.queue_max;
-  return o;
-}
 
 // One error line; newlines inside the text would break the one-line rule.
 int fail(int code, std::string_view what) {

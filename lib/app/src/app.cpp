@@ -1,4 +1,5 @@
 #include "rcvault/app/app.hpp"
+#include "store_options.hpp"
 
 #include "rcvault/app/systemd_notify.hpp"
 #include "rcvault/http/metrics.hpp"
@@ -25,22 +26,14 @@
 
 namespace rcvault::app {
 
+using detail::store_options;
+
 namespace asio = boost::asio;
 
 namespace {
 
 constexpr std::size_t reader_threads = 2;
 constexpr auto drain_poll = std::chrono::milliseconds(10);
-
-store::options store_options(const config::config& cfg) {
-  store::options o;
-  o.path = cfg.store.path;
-  o.sync = cfg.store.synchronous == config::synchronous_mode::full ? store::synchronous::full
-                                                                   : store::synchronous::normal;
-  o.batch_max = cfg.store.batch_max;
-  o.queue_max = cfg.store.queue_max;
-  return o;
-}
 
 http::listen_spec listen_spec_of(const config::listen_address& a) {
   return http::listen_spec{a.host, a.port, a.unix_path};
