@@ -2,6 +2,8 @@
 .PHONY: run test build release debug bench fuzz clean
 
 JOBS ?= 2
+# Under CI (CI=true) the test build also turns warnings into errors (the ci preset).
+TEST_PRESET := $(if $(CI),ci,debug)
 
 run: release
 	mkdir -p var
@@ -9,9 +11,9 @@ run: release
 
 test:
 	scripts/bootstrap
-	cmake --preset debug
-	cmake --build --preset debug -j$(JOBS)
-	ctest --preset debug
+	cmake --preset $(TEST_PRESET)
+	cmake --build --preset $(TEST_PRESET) -j$(JOBS)
+	ctest --preset $(TEST_PRESET)
 
 release:
 	scripts/bootstrap

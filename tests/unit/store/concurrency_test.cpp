@@ -64,7 +64,7 @@ TEST(StoreConcurrency, ReadersSeeConsistentSnapshotsWhileWriterCommits) {
   std::atomic<int> snapshots{0}, inconsistent{0}, went_back{0};
   for (int r = 0; r < 2; ++r) {
     readers.emplace_back([&] {
-      SQLite::Database db(opts.path.string(), SQLite::OPEN_READONLY);
+      SQLite::Database db(opts.path.string(), SQLite::OPEN_READONLY, test::read_busy_timeout_ms);
       std::int64_t last = 0;
       while (!done.load()) {
         const int acked_before = acknowledged.load();

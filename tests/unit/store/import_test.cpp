@@ -152,7 +152,8 @@ TEST(Import, BackupDuringImportOpensAndPassesIntegrityCheck) {
   write_ndjson(file, 20'000);
   ASSERT_EQ(app::migrate(cfg, false), 0);
   import_run result{};
-  std::thread importer([&] {
+  // jthread: joined even when an assertion below throws.
+  std::jthread importer([&] {
     result.exit_code = app::import_file(cfg, file.string());
   });
   // Wait until the import has committed something, then copy while it runs.

@@ -75,14 +75,18 @@ inline store::write_result submit_and_wait(store::writer& w, core::notification 
 }
 
 // One integer from a query on a plain connection.
+// Read-only connections wait for a writer's lock (a migration, a checkpoint)
+// instead of failing at once with "database is locked".
+constexpr int read_busy_timeout_ms = 10'000;
+
 inline std::int64_t query_int(const store::options& o, const std::string& sql) {
-  SQLite::Database db(o.path.string(), SQLite::OPEN_READONLY);
+  SQLite::Database db(o.path.string(), SQLite::OPEN_READONLY, read_busy_timeout_ms);
   return db.execAndGet(sql).getInt64();
 }
 
 // The value of a counter, 0 when absent.
 inline std::int64_t counter(const store::options& o, const std::string& name) {
-  SQLite::Database db(o.path.string(), SQLite::OPEN_READONLY);
+  SQLite::Database db(o.path.string(), SQLite::OPEN_READONLY, read_busy_timeout_ms);
   SQLite::Statement q(db, "SELECT value FROM counters WHERE name=?");
   q.bind(1, name);
   return q.executeStep() ? q.getColumn(0).getInt64() : 0;
