@@ -15,10 +15,12 @@ test:
 	cmake --build --preset $(TEST_PRESET) -j$(JOBS)
 	ctest --preset $(TEST_PRESET)
 
+# Only the daemon: make run and make bench need nothing else (the Google
+# Benchmark programs: cmake --build --preset release --target parse_bench writer_bench).
 release:
 	scripts/bootstrap
 	cmake --preset release
-	cmake --build --preset release -j$(JOBS)
+	cmake --build --preset release -j$(JOBS) --target rcvault
 
 build: release
 
