@@ -57,18 +57,6 @@ void bind_extra(SQLite::Statement& s, int i, const boost::json::object& extra) {
   else s.bind(i, boost::json::serialize(extra));
 }
 
-std::optional<std::string> text(const SQLite::Column& c) {
-  if (c.isNull()) return std::nullopt;
-  return c.getString();
-}
-std::optional<std::int64_t> integer(const SQLite::Column& c) {
-  if (c.isNull()) return std::nullopt;
-  return c.getInt64();
-}
-std::optional<bool> boolean(const SQLite::Column& c) {
-  if (c.isNull()) return std::nullopt;
-  return c.getInt() != 0;
-}
 boost::json::object extra(const SQLite::Column& c) {
   if (c.isNull()) return {};
   auto v = boost::json::parse(c.getString());
@@ -84,6 +72,21 @@ struct reset_guard {
 };
 
 }  // namespace
+
+std::optional<std::string> column_text(const SQLite::Column& c) {
+  if (c.isNull()) return std::nullopt;
+  return c.getString();
+}
+
+std::optional<std::int64_t> column_int(const SQLite::Column& c) {
+  if (c.isNull()) return std::nullopt;
+  return c.getInt64();
+}
+
+std::optional<bool> column_bool(const SQLite::Column& c) {
+  if (c.isNull()) return std::nullopt;
+  return c.getInt64() != 0;
+}
 
 message_rows::message_rows(SQLite::Database& db)
     : db_(db),
@@ -122,26 +125,26 @@ std::optional<stored_message> message_rows::load(const std::string& rc_id) {
   out.row_id = q.getColumn(0).getInt64();
   auto& m = out.msg;
   m.id = q.getColumn(1).getString();
-  m.owner_id = text(q.getColumn(2));
-  m.type = text(q.getColumn(3));
-  m.direction = text(q.getColumn(4));
-  m.subject = text(q.getColumn(5));
-  m.read_status = text(q.getColumn(6));
-  m.message_status = text(q.getColumn(7));
-  m.priority = text(q.getColumn(8));
-  m.availability = text(q.getColumn(9));
-  m.conversation_id = text(q.getColumn(10));
-  m.creation_time = integer(q.getColumn(11));
-  m.last_modified_time = integer(q.getColumn(12));
-  m.sms_delivery_time = integer(q.getColumn(13));
-  m.sms_sending_attempts_count = integer(q.getColumn(14));
-  m.delivery_error_code = text(q.getColumn(15));
-  m.segment_count = integer(q.getColumn(16));
-  m.fax_page_count = integer(q.getColumn(17));
-  m.fax_resolution = text(q.getColumn(18));
-  m.vm_transcription_status = text(q.getColumn(19));
-  m.pg_to_department = boolean(q.getColumn(20));
-  m.uri = text(q.getColumn(21));
+  m.owner_id = column_text(q.getColumn(2));
+  m.type = column_text(q.getColumn(3));
+  m.direction = column_text(q.getColumn(4));
+  m.subject = column_text(q.getColumn(5));
+  m.read_status = column_text(q.getColumn(6));
+  m.message_status = column_text(q.getColumn(7));
+  m.priority = column_text(q.getColumn(8));
+  m.availability = column_text(q.getColumn(9));
+  m.conversation_id = column_text(q.getColumn(10));
+  m.creation_time = column_int(q.getColumn(11));
+  m.last_modified_time = column_int(q.getColumn(12));
+  m.sms_delivery_time = column_int(q.getColumn(13));
+  m.sms_sending_attempts_count = column_int(q.getColumn(14));
+  m.delivery_error_code = column_text(q.getColumn(15));
+  m.segment_count = column_int(q.getColumn(16));
+  m.fax_page_count = column_int(q.getColumn(17));
+  m.fax_resolution = column_text(q.getColumn(18));
+  m.vm_transcription_status = column_text(q.getColumn(19));
+  m.pg_to_department = column_bool(q.getColumn(20));
+  m.uri = column_text(q.getColumn(21));
   const bool has_from = q.getColumn(22).getInt() != 0;
   const bool has_to = q.getColumn(23).getInt() != 0;
   const bool has_attachments = q.getColumn(24).getInt() != 0;
@@ -158,15 +161,15 @@ std::optional<stored_message> message_rows::load(const std::string& rc_id) {
     while (select_parties_.executeStep()) {
       const auto& p = select_parties_;
       core::party party;
-      party.phone_number = text(p.getColumn(1));
-      party.extension_number = text(p.getColumn(2));
-      party.extension_id = text(p.getColumn(3));
-      party.name = text(p.getColumn(4));
-      party.location = text(p.getColumn(5));
-      party.target = boolean(p.getColumn(6));
-      party.message_status = text(p.getColumn(7));
-      party.fax_error_code = text(p.getColumn(8));
-      party.recipient_id = text(p.getColumn(9));
+      party.phone_number = column_text(p.getColumn(1));
+      party.extension_number = column_text(p.getColumn(2));
+      party.extension_id = column_text(p.getColumn(3));
+      party.name = column_text(p.getColumn(4));
+      party.location = column_text(p.getColumn(5));
+      party.target = column_bool(p.getColumn(6));
+      party.message_status = column_text(p.getColumn(7));
+      party.fax_error_code = column_text(p.getColumn(8));
+      party.recipient_id = column_text(p.getColumn(9));
       party.extra = extra(p.getColumn(10));
       if (p.getColumn(0).getInt() == 0) {
         if (has_from) m.from = std::move(party);
@@ -184,14 +187,14 @@ std::optional<stored_message> message_rows::load(const std::string& rc_id) {
       const auto& a = select_attachments_;
       core::attachment att;
       att.id = a.getColumn(0).getString();
-      att.uri = text(a.getColumn(1));
-      att.type = text(a.getColumn(2));
-      att.content_type = text(a.getColumn(3));
-      att.size = integer(a.getColumn(4));
-      att.vm_duration = integer(a.getColumn(5));
-      att.file_name = text(a.getColumn(6));
-      att.height = integer(a.getColumn(7));
-      att.width = integer(a.getColumn(8));
+      att.uri = column_text(a.getColumn(1));
+      att.type = column_text(a.getColumn(2));
+      att.content_type = column_text(a.getColumn(3));
+      att.size = column_int(a.getColumn(4));
+      att.vm_duration = column_int(a.getColumn(5));
+      att.file_name = column_text(a.getColumn(6));
+      att.height = column_int(a.getColumn(7));
+      att.width = column_int(a.getColumn(8));
       att.extra = extra(a.getColumn(9));
       m.attachments->push_back(std::move(att));
     }

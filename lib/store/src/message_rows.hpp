@@ -10,8 +10,14 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 namespace rcvault::store::detail {
+
+// Nullable column readers shared by the writer and the readers: NULL is nullopt.
+std::optional<std::string> column_text(const SQLite::Column& c);
+std::optional<std::int64_t> column_int(const SQLite::Column& c);
+std::optional<bool> column_bool(const SQLite::Column& c);
 
 // A message as stored: its row id, the merged state and the version it holds.
 struct stored_message {

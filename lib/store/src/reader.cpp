@@ -30,20 +30,9 @@ constexpr const char* message_columns =
     "m.fax_page_count, m.fax_resolution, m.vm_transcription_status, m.pg_to_department, m.uri, "
     "m.has_from, m.has_to, m.has_attachments, m.extra";
 
-std::optional<std::string> opt_text(const SQLite::Column& c) {
-  if (c.isNull()) return std::nullopt;
-  return c.getString();
-}
-
-std::optional<std::int64_t> opt_int(const SQLite::Column& c) {
-  if (c.isNull()) return std::nullopt;
-  return c.getInt64();
-}
-
-std::optional<bool> opt_bool(const SQLite::Column& c) {
-  if (c.isNull()) return std::nullopt;
-  return c.getInt64() != 0;
-}
+using detail::column_bool;
+using detail::column_int;
+using detail::column_text;
 
 // Extra fields were written by the writer as a JSON object; anything else is
 // treated as absent rather than failing a whole listing.
@@ -67,26 +56,26 @@ message_row read_message_row(SQLite::Statement& s) {
   auto& m = r.sm.msg;
   r.sm.row_id = s.getColumn(0).getInt64();
   m.id = s.getColumn(1).getString();
-  m.owner_id = opt_text(s.getColumn(2));
-  m.type = opt_text(s.getColumn(3));
-  m.direction = opt_text(s.getColumn(4));
-  m.subject = opt_text(s.getColumn(5));
-  m.read_status = opt_text(s.getColumn(6));
-  m.message_status = opt_text(s.getColumn(7));
-  m.priority = opt_text(s.getColumn(8));
-  m.availability = opt_text(s.getColumn(9));
-  m.conversation_id = opt_text(s.getColumn(10));
-  m.creation_time = opt_int(s.getColumn(11));
-  m.last_modified_time = opt_int(s.getColumn(12));
-  m.sms_delivery_time = opt_int(s.getColumn(13));
-  m.sms_sending_attempts_count = opt_int(s.getColumn(14));
-  m.delivery_error_code = opt_text(s.getColumn(15));
-  m.segment_count = opt_int(s.getColumn(16));
-  m.fax_page_count = opt_int(s.getColumn(17));
-  m.fax_resolution = opt_text(s.getColumn(18));
-  m.vm_transcription_status = opt_text(s.getColumn(19));
-  m.pg_to_department = opt_bool(s.getColumn(20));
-  m.uri = opt_text(s.getColumn(21));
+  m.owner_id = column_text(s.getColumn(2));
+  m.type = column_text(s.getColumn(3));
+  m.direction = column_text(s.getColumn(4));
+  m.subject = column_text(s.getColumn(5));
+  m.read_status = column_text(s.getColumn(6));
+  m.message_status = column_text(s.getColumn(7));
+  m.priority = column_text(s.getColumn(8));
+  m.availability = column_text(s.getColumn(9));
+  m.conversation_id = column_text(s.getColumn(10));
+  m.creation_time = column_int(s.getColumn(11));
+  m.last_modified_time = column_int(s.getColumn(12));
+  m.sms_delivery_time = column_int(s.getColumn(13));
+  m.sms_sending_attempts_count = column_int(s.getColumn(14));
+  m.delivery_error_code = column_text(s.getColumn(15));
+  m.segment_count = column_int(s.getColumn(16));
+  m.fax_page_count = column_int(s.getColumn(17));
+  m.fax_resolution = column_text(s.getColumn(18));
+  m.vm_transcription_status = column_text(s.getColumn(19));
+  m.pg_to_department = column_bool(s.getColumn(20));
+  m.uri = column_text(s.getColumn(21));
   r.has_from = s.getColumn(22).getInt64() != 0;
   r.has_to = s.getColumn(23).getInt64() != 0;
   r.has_attachments = s.getColumn(24).getInt64() != 0;
@@ -189,15 +178,15 @@ struct reader::impl {
     std::vector<std::pair<int, core::party>> out;
     while (s.executeStep()) {
       core::party p;
-      p.phone_number = opt_text(s.getColumn(1));
-      p.extension_number = opt_text(s.getColumn(2));
-      p.extension_id = opt_text(s.getColumn(3));
-      p.name = opt_text(s.getColumn(4));
-      p.location = opt_text(s.getColumn(5));
-      p.target = opt_bool(s.getColumn(6));
-      p.message_status = opt_text(s.getColumn(7));
-      p.fax_error_code = opt_text(s.getColumn(8));
-      p.recipient_id = opt_text(s.getColumn(9));
+      p.phone_number = column_text(s.getColumn(1));
+      p.extension_number = column_text(s.getColumn(2));
+      p.extension_id = column_text(s.getColumn(3));
+      p.name = column_text(s.getColumn(4));
+      p.location = column_text(s.getColumn(5));
+      p.target = column_bool(s.getColumn(6));
+      p.message_status = column_text(s.getColumn(7));
+      p.fax_error_code = column_text(s.getColumn(8));
+      p.recipient_id = column_text(s.getColumn(9));
       p.extra = parse_extra(s.getColumn(10));
       out.emplace_back(s.getColumn(0).getInt(), std::move(p));
     }
@@ -223,14 +212,14 @@ struct reader::impl {
     while (s.executeStep()) {
       core::attachment a;
       a.id = s.getColumn(0).getString();
-      a.uri = opt_text(s.getColumn(1));
-      a.type = opt_text(s.getColumn(2));
-      a.content_type = opt_text(s.getColumn(3));
-      a.size = opt_int(s.getColumn(4));
-      a.vm_duration = opt_int(s.getColumn(5));
-      a.file_name = opt_text(s.getColumn(6));
-      a.height = opt_int(s.getColumn(7));
-      a.width = opt_int(s.getColumn(8));
+      a.uri = column_text(s.getColumn(1));
+      a.type = column_text(s.getColumn(2));
+      a.content_type = column_text(s.getColumn(3));
+      a.size = column_int(s.getColumn(4));
+      a.vm_duration = column_int(s.getColumn(5));
+      a.file_name = column_text(s.getColumn(6));
+      a.height = column_int(s.getColumn(7));
+      a.width = column_int(s.getColumn(8));
       a.extra = parse_extra(s.getColumn(9));
       m.attachments->push_back(std::move(a));
     }
@@ -258,13 +247,13 @@ struct reader::impl {
       e.uuid = s.getColumn(0).getString();
       e.kind = core::event_kind_from_string(s.getColumn(1).getString()).value_or(core::event_kind::other);
       e.event = s.getColumn(2).getString();
-      e.subscription_id = opt_text(s.getColumn(3));
-      e.owner_id = opt_text(s.getColumn(4));
-      e.sent_at = opt_int(s.getColumn(5));
+      e.subscription_id = column_text(s.getColumn(3));
+      e.owner_id = column_text(s.getColumn(4));
+      e.sent_at = column_int(s.getColumn(5));
       e.received_at = s.getColumn(6).getInt64();
       e.outcome = core::outcome_from_string(s.getColumn(7).getString()).value_or(core::outcome::applied);
-      e.reason = opt_text(s.getColumn(8));
-      e.message_id = opt_text(s.getColumn(9));
+      e.reason = column_text(s.getColumn(8));
+      e.message_id = column_text(s.getColumn(9));
       const auto raw = s.getColumn(10);
       e.raw.assign(static_cast<const char*>(raw.getBlob()), static_cast<std::size_t>(raw.getBytes()));
       out.push_back(std::move(e));
