@@ -1,5 +1,7 @@
 #include "connection.hpp"
 
+#include "wal_write_batching.hpp"
+
 #include <filesystem>
 #include <string>
 
@@ -14,7 +16,14 @@ SQLite::Database open_connection(const options& opts, role r) {
   } else if (r == role::reader) {
     flags = SQLite::OPEN_READONLY;
   }
-  SQLite::Database db(opts.path.string(), flags, static_cast<int>(opts.busy_timeout.count()));
+  // The writer's connection is only ever used by one thread at a time: no
+  // per-call mutex.
+  if (r == role::writer) flags |= SQLite::OPEN_NOMUTEX;
+  // With synchronous=full every commit syncs the WAL, so the writer's WAL
+  // writes can be handed to the kernel in one piece at that sync.
+  const bool batch_wal = r == role::writer && opts.sync == synchronous::full;
+  SQLite::Database db(opts.path.string(), flags, static_cast<int>(opts.busy_timeout.count()),
+                      batch_wal ? wal_write_batching_vfs() : "");
   // A read-only connection cannot switch the journal mode; the writer or the
   // migration that created the file already did (WAL is persistent).
   if (r != role::reader) db.exec("PRAGMA journal_mode=WAL");

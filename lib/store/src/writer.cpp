@@ -1,11 +1,13 @@
 #include "rcvault/store/writer.hpp"
 
+#include "checkpointer.hpp"
 #include "connection.hpp"
 #include "message_rows.hpp"
 #include "rcvault/log/log.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <condition_variable>
@@ -230,11 +232,31 @@ class batch_applier {
 }  // namespace
 
 struct writer::impl {
+  // The checkpointer follows the WAL once it holds this many pages (SQLite's
+  // own autocheckpoint default)...
+  static constexpr int checkpoint_pages = 1000;
+  // ...and past this many (16 MiB at 4 KiB pages) the writer waits, between
+  // two batches, for it to copy the rest, so that the next transaction starts
+  // the WAL over. A checkpoint racing a busy writer never catches up by itself.
+  static constexpr int restart_pages = 4000;
+
   impl(const options& o, renormaliser r)
       : opts(o),
         renormalise(std::move(r)),
         db(detail::open_connection(opts, detail::role::writer)),
-        applier(db, opts, renormalise) {}
+        applier(db, opts, renormalise),
+        checkpoints(opts) {
+    // Replaces SQLite's autocheckpoint, which would run inside our commits.
+    sqlite3_wal_hook(db.getHandle(), &impl::on_commit, this);
+  }
+
+  // Called by SQLite on the writer thread after each commit with the WAL's size.
+  static int on_commit(void* self, sqlite3*, const char*, int pages) {
+    auto* me = static_cast<impl*>(self);
+    me->wal_pages = pages;
+    if (pages >= checkpoint_pages) me->checkpoints.request();
+    return SQLITE_OK;
+  }
 
   // Takes batches until stopped and drained.
   void run() {
@@ -258,6 +280,10 @@ struct writer::impl {
         }
         stats.queue_depth = queue.size();
         page_limit = std::exchange(max_page_count, std::nullopt);
+      }
+      if (wal_pages >= restart_pages) {
+        checkpoints.catch_up();
+        wal_pages = 0;
       }
       if (page_limit) {
         db.tryExec("PRAGMA max_page_count=" + std::to_string(*page_limit == 0 ? 4294967294ULL : *page_limit));
@@ -284,6 +310,8 @@ struct writer::impl {
   renormaliser renormalise;
   SQLite::Database db;
   batch_applier applier;
+  detail::checkpointer checkpoints;
+  int wal_pages = 0;  // the WAL's size after the last commit (writer thread only)
 
   mutable std::mutex mu;
   std::condition_variable cv;
@@ -311,6 +339,7 @@ void writer::start() {
   std::lock_guard lk(impl_->mu);
   if (impl_->started || impl_->stopping) return;
   impl_->started = true;
+  impl_->checkpoints.start();
   impl_->thread = std::thread([this] { impl_->run(); });
 }
 
@@ -350,6 +379,7 @@ void writer::stop() {
   // Never started: drain on this thread, so nothing queued is lost.
   if (started) impl_->thread.join();
   else impl_->run();
+  impl_->checkpoints.stop();
   {
     std::lock_guard lk(impl_->mu);
     impl_->joined = true;

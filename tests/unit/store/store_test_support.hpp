@@ -84,6 +84,12 @@ inline std::int64_t query_int(const store::options& o, const std::string& sql) {
   return db.execAndGet(sql).getInt64();
 }
 
+// One text value from a query on a plain read-only connection.
+inline std::string query_string(const store::options& o, const std::string& sql) {
+  SQLite::Database db(o.path.string(), SQLite::OPEN_READONLY, read_busy_timeout_ms);
+  return db.execAndGet(sql).getString();
+}
+
 // The value of a counter, 0 when absent.
 inline std::int64_t counter(const store::options& o, const std::string& name) {
   SQLite::Database db(o.path.string(), SQLite::OPEN_READONLY, read_busy_timeout_ms);
