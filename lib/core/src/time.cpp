@@ -31,14 +31,17 @@ std::optional<millis> parse_iso8601(std::string_view s, bool assume_utc_without_
   if (!ymd.ok()) return std::nullopt;
   sys_days date{ymd};
   if (s.size() == 10) return duration_cast<milliseconds>(date.time_since_epoch()).count();
-  int hh, mm, ss;
-  if (s.size() < 19 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2, hh) ||
-      s[13] != ':' || !digits(s, 14, 2, mm) || s[16] != ':' || !digits(s, 17, 2, ss))
+  int hh, mm, ss = 0;
+  if (s.size() < 16 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2, hh) ||
+      s[13] != ':' || !digits(s, 14, 2, mm))
     return std::nullopt;
+  // Seconds may be left out (reduced precision, "2025-07-31T20:13Z"); a fraction then may not follow.
+  const bool with_seconds = s.size() > 16 && s[16] == ':';
+  if (with_seconds && !digits(s, 17, 2, ss)) return std::nullopt;
   if (hh > 23 || mm > 59 || ss > 60) return std::nullopt;
-  std::size_t pos = 19;
+  std::size_t pos = with_seconds ? 19 : 16;
   long long ms = 0;
-  if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
+  if (with_seconds && pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
     ++pos;
     std::size_t start = pos;
     int scale = 100;

@@ -337,8 +337,8 @@ core::result<messages_request> parse_messages_request(const request& req, const 
   }
   if (auto v = param(ps, "q")) q.text = std::string(*v);
   if (auto v = param(ps, "order")) {
-    if (*v == "desc") q.order = store::sort_order::desc;
-    else if (*v == "asc") q.order = store::sort_order::asc;
+    if (iequals(*v, "desc")) q.order = store::sort_order::desc;
+    else if (iequals(*v, "asc")) q.order = store::sort_order::asc;
     else return bad("order", "expected desc or asc");
   }
   auto n = per_page(ps);
@@ -350,9 +350,9 @@ core::result<messages_request> parse_messages_request(const request& req, const 
     q.after_row = *row;
   }
   if (auto v = param(ps, "format")) {
-    if (*v == "json") out.format = export_format::json;
-    else if (*v == "ndjson") out.format = export_format::ndjson;
-    else if (*v == "csv") out.format = export_format::csv;
+    if (iequals(*v, "json")) out.format = export_format::json;
+    else if (iequals(*v, "ndjson")) out.format = export_format::ndjson;
+    else if (iequals(*v, "csv")) out.format = export_format::csv;
     else return bad("format", "expected json, ndjson or csv");
   } else {
     const auto accept = req[bhttp::field::accept];

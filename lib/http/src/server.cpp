@@ -94,7 +94,8 @@ void count(const state_ptr& st, const std::string& route, unsigned status) {
   if (st->stats) st->stats->count_request(route, status);
 }
 
-// Writes a full response or a chunked stream; false when the connection must end.
+// Writes a full response or a stream (chunked, or close-delimited for HTTP/1.0);
+// false when the connection must end.
 asio::awaitable<bool> write_reply(stream_type& stream, reply& rep, unsigned version, bool close,
                                   std::chrono::milliseconds timeout) {
   if (auto* res = std::get_if<response>(&rep)) {
@@ -107,10 +108,13 @@ asio::awaitable<bool> write_reply(stream_type& stream, reply& rep, unsigned vers
     co_return !ec;
   }
   auto& sr = std::get<stream_response>(rep);
+  // HTTP/1.0 has no chunked coding (RFC 9112 6.1): its body ends when the
+  // connection closes.
+  const bool chunked = version >= 11;
   sr.head.version(version);
-  sr.head.keep_alive(!close);
+  sr.head.keep_alive(chunked && !close);
   sr.head.body().clear();
-  sr.head.chunked(true);
+  sr.head.chunked(chunked);
   bhttp::response_serializer<bhttp::string_body> serializer{sr.head};
   stream.expires_after(timeout);
   if (auto [ec, n] = co_await bhttp::async_write_header(stream, serializer, use_tuple); ec) co_return false;
@@ -127,9 +131,12 @@ asio::awaitable<bool> write_reply(stream_type& stream, reply& rep, unsigned vers
     if (!chunk) break;
     if (chunk->empty()) continue;
     stream.expires_after(timeout);
-    auto [ec, n] = co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(*chunk)), use_tuple);
+    error_code ec;
+    if (chunked) std::tie(ec, std::ignore) = co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(*chunk)), use_tuple);
+    else std::tie(ec, std::ignore) = co_await asio::async_write(stream, asio::buffer(*chunk), use_tuple);
     if (ec) co_return false;
   }
+  if (!chunked) co_return false;  // closing the connection ends the body
   stream.expires_after(timeout);
   auto [ec, n] = co_await asio::async_write(stream, bhttp::make_chunk_last(), use_tuple);
   co_return !ec;

@@ -30,6 +30,9 @@ TEST(Time, MissingZoneRejectedByDefault) { EXPECT_EQ(normalised("2012-02-25T00:0
 TEST(Time, MissingZoneAcceptedAsUtcWhenAsked) {
   EXPECT_EQ(normalised("2012-02-25T00:00:00", true), "2012-02-25T00:00:00.000Z");
 }
+TEST(Time, SecondsMayBeLeftOut) { EXPECT_EQ(normalised("2024-05-01T12:34Z"), "2024-05-01T12:34:00.000Z"); }
+TEST(Time, SecondsLeftOutWithOffset) { EXPECT_EQ(normalised("2024-05-01T12:34+02:00"), "2024-05-01T10:34:00.000Z"); }
+TEST(Time, FractionWithoutSecondsRejected) { EXPECT_EQ(normalised("2024-05-01T12:34.5Z"), "nullopt"); }
 TEST(Time, DateAloneIsMidnightUtc) { EXPECT_EQ(normalised("2024-05-01"), "2024-05-01T00:00:00.000Z"); }
 TEST(Time, LeapDayAccepted) { EXPECT_EQ(normalised("2024-02-29T00:00:00Z"), "2024-02-29T00:00:00.000Z"); }
 TEST(Time, NonLeapFebruary29Rejected) { EXPECT_EQ(normalised("2023-02-29T00:00:00Z"), "nullopt"); }

@@ -9,7 +9,7 @@
 
 namespace rcvault::core {
 
-// Parses "YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|+HH:MM|+HHMM|-HH:MM|-HHMM)" and, when
+// Parses "YYYY-MM-DDTHH:MM[:SS[.f{1,9}]](Z|+HH:MM|+HHMM|-HH:MM|-HHMM)" and, when
 // `assume_utc_without_zone` is set, the same without a zone; also a date alone
 // ("YYYY-MM-DD", midnight UTC) for query filters. Returns milliseconds since the
 // epoch (fraction truncated to ms), or nullopt for anything malformed or out of range.
