@@ -4,8 +4,8 @@ connection is closed), nothing is stored, and the daemon keeps serving.
 
     abuse_test.py RCVAULT_BINARY
 """
+import http.client
 import socket
-import sys
 import tempfile
 
 import rcv
@@ -45,6 +45,11 @@ def post_raw(body, ctype=b"application/json", extra=b""):
             b"\r\nContent-Length: " + str(len(body)).encode() + b"\r\n" + extra + b"\r\n" + body)
 
 
+def deep_envelope(uuid, depth):
+    """A minimal envelope whose body holds `depth` nested arrays."""
+    return (b'{"uuid":"' + uuid.encode() + b'","body":{"id":"1","x":' + b"[" * depth + b"]" * depth + b"}}")
+
+
 CASES = [
     ("bad method", b"BREW /webhook HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", (400, 405)),
     ("GET on the webhook", b"GET /webhook HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", (405,)),
@@ -60,6 +65,10 @@ CASES = [
     ("wrong content type", post_raw(b'{"uuid":"a","body":{}}', b"text/plain"), (415,)),
     ("truncated JSON", post_raw(b'{"uuid":"t1","body":{"id":"1",'), (400,)),
     ("deep nesting", post_raw(b"[" * 100000 + b"]" * 100000), (400, 413)),
+    # A top-level array is refused as "not a JSON object" even without the depth
+    # cap; inside a valid envelope only the cap refuses it (the shallow control
+    # below, same envelope, is stored).
+    ("deep nesting inside an envelope", post_raw(deep_envelope("deep", 100000)), (400, 413)),
     ("invalid UTF-8", post_raw(b'{"uuid":"u8","body":{"id":"1","subject":"\xff\xfe"}}'), (400,)),
     ("JSON but not an envelope", post_raw(b'{"hello":"world"}'), (400,)),
     ("10 MB string", post_raw(b'{"uuid":"big","body":{"subject":"' + b"a" * (10 * 1024 * 1024) + b'"}}'), (413,)),
@@ -79,14 +88,18 @@ def main(binary):
         uuids = rcv.stored_uuids(db)
         rcv.check(not uuids, "nothing hostile was stored as an event (%s)" % sorted(uuids)[:5])
         # A good notification still works on the same daemon.
-        import http.client
         conn = http.client.HTTPConnection(*daemon.ingest, timeout=10)
         uuid, _, body = rcv.notification("abuse", 1)
         status, reply = rcv.post(conn, body)
         rcv.check(status == 200 and reply["status"] == "stored", "a normal notification is stored afterwards")
+        # Control for "deep nesting inside an envelope": the same envelope nested
+        # well below the cap is accepted, so the deep one was refused for its depth.
+        st = status_of(raw_exchange(daemon.ingest, post_raw(deep_envelope("shallow", 16))))
+        rcv.check(st == 200, "shallow nesting inside the same envelope -> %s (expected 200)" % st)
         daemon.signal(15)
-        rcv.check(daemon.wait(60) == 0, "clean exit")
+        rc = daemon.wait(60)
+        rcv.check(rc == 0, "clean exit (rc=%s)" % rc)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    rcv.run(main)

@@ -9,7 +9,6 @@ Needs root (mounts a tmpfs); exits 77 (skipped) where mounting is refused.
 import http.client
 import os
 import subprocess
-import sys
 import tempfile
 
 import rcv
@@ -28,6 +27,7 @@ def main(binary):
         try:
             return run(binary, mnt)
         finally:
+            rcv.kill_all()   # a failed check leaves the daemon holding the tmpfs
             subprocess.run(["umount", "-l", mnt])
 
 
@@ -71,7 +71,8 @@ def run(binary, mnt):
     acked.add(uuid)
     conn.close()
     daemon.signal(15)
-    rcv.check(daemon.wait(60) == 0, "clean exit")
+    rc = daemon.wait(60)
+    rcv.check(rc == 0, "clean exit (rc=%s)" % rc)
     uuids = rcv.stored_uuids(db)
     lost = [u for u in acked if u not in uuids]
     rcv.check(not lost, "nothing acknowledged is lost (%d acknowledged)" % len(acked))
@@ -79,4 +80,4 @@ def run(binary, mnt):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    rcv.run(main)

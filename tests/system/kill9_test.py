@@ -4,7 +4,6 @@ acknowledged with 200 is stored, with its message (3 cycles).
 
     kill9_test.py RCVAULT_BINARY
 """
-import sys
 import tempfile
 
 import rcv
@@ -28,7 +27,8 @@ def main(binary):
         status, _ = rcv.get_json(daemon.query, "/healthz")
         rcv.check(status == 200, "daemon serves after 3 crashes")
         daemon.signal(15)
-        rcv.check(daemon.wait() == 0, "clean exit after restart")
+        rc = daemon.wait(60)
+        rcv.check(rc == 0, "clean exit after restart (rc=%s)" % rc)
         uuids = rcv.stored_uuids(db)
         mids = rcv.stored_message_ids(db)
         lost = [u for u in all_acked if u not in uuids]
@@ -38,4 +38,4 @@ def main(binary):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    rcv.run(main)

@@ -4,19 +4,89 @@ on ephemeral ports and talk to it over real sockets.
 Every test owns a temp dir, binds port 0, and waits for the daemon's
 `listening ingest=HOST:PORT query=HOST:PORT` line (never a sleep) with a
 bounded deadline.
+
+No test leaves a daemon running, whatever way it ends: run() kills every
+daemon still alive when main returns or raises (and when the test is sent
+SIGTERM, SIGHUP or SIGINT), an atexit hook does the same for a test that does
+not use run(), and each daemon gets SIGKILL from the kernel when the thread
+that started it dies (PR_SET_PDEATHSIG via setpriv, so also when the test
+itself is killed with SIGKILL, e.g. by a ctest TIMEOUT). Start daemons from
+the main thread: the death signal follows the starting thread.
 """
+import atexit
 import http.client
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import sqlite3
 import subprocess
+import sys
 import threading
 import time
+import traceback
 
 START_DEADLINE_S = 30.0
+
+# Daemons started and not yet seen to exit; kill_all() ends them.
+_live = []
+_live_lock = threading.Lock()
+
+
+def _find_setpriv():
+    """util-linux's setpriv (Essential on Debian) when it knows --pdeathsig
+    (2.33 and later), else None: then only run() and atexit clean up."""
+    path = shutil.which("setpriv")
+    if not path:
+        return None
+    try:
+        out = subprocess.run([path, "--help"], capture_output=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return path if b"--pdeathsig" in out else None
+
+
+# Sets the parent-death signal, then execs the daemon (same pid).
+_SETPRIV = _find_setpriv()
+
+
+def kill_all():
+    """SIGKILLs and reaps every daemon that still runs (each in its own
+    process group); says so on stderr, since a test that ends normally has
+    stopped its daemons itself."""
+    with _live_lock:
+        live = list(_live)
+    for d in live:
+        if d.proc.poll() is None:
+            print("rcv: killing daemon pid %d left running by the test" % d.proc.pid, file=sys.stderr, flush=True)
+        d.kill()
+
+
+atexit.register(kill_all)
+
+
+def run(main):
+    """The entry point of a test script: exits with main(binary)'s return
+    value (None counts as 0; 77 means skipped). An exception prints its
+    traceback and exits 1. Daemons left running are killed in every case."""
+    def on_signal(signo, _frame):
+        raise SystemExit(128 + signo)
+    for s in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(s, on_signal)
+    rc = 1
+    try:
+        rc = main(sys.argv[1]) or 0
+    except SystemExit as e:
+        rc = e.code if isinstance(e.code, int) else 1
+    except BaseException:  # AssertionError from check(), KeyboardInterrupt, ...
+        traceback.print_exc()
+        rc = 1
+    finally:
+        kill_all()
+    sys.stdout.flush()
+    sys.exit(rc)
 
 
 class Daemon:
@@ -36,21 +106,29 @@ class Daemon:
     def start(self):
         args = [self.binary, "serve", "--db", self.db, "--ingest-listen", "127.0.0.1:0",
                 "--query-listen", "127.0.0.1:0"] + self.extra_args
+        if _SETPRIV:
+            args = [_SETPRIV, "--pdeathsig", "KILL", "--"] + args   # setpriv execs: same pid
+        # A session (and process group) of its own: kill() ends the group, and a
+        # terminal's Ctrl-C reaches only the test, which then kills the daemon.
         self.proc = subprocess.Popen(args, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, env=self.env)
+                                     stdout=subprocess.DEVNULL, env=self.env, start_new_session=True)
+        with _live_lock:
+            _live.append(self)
         deadline = time.monotonic() + START_DEADLINE_S
         buf = b""
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
-                self.proc.kill()
+                self.kill()
                 raise RuntimeError("serve did not log its listening line in time: %r" % buf)
             ready, _, _ = select.select([self.proc.stderr], [], [], left)
             if not ready:
                 continue
             chunk = os.read(self.proc.stderr.fileno(), 65536)
             if not chunk:
-                raise RuntimeError("serve exited before listening (rc=%s): %s" % (self.proc.wait(), buf.decode(errors="replace")))
+                rc = self.proc.wait(timeout=30)
+                self._forget()
+                raise RuntimeError("serve exited before listening (rc=%s): %s" % (rc, buf.decode(errors="replace")))
             buf += chunk
             while b"\n" in buf:
                 line, buf = buf.split(b"\n", 1)
@@ -72,7 +150,14 @@ class Daemon:
         self.proc.send_signal(sig)
 
     def wait(self, timeout=30):
-        rc = self.proc.wait(timeout=timeout)
+        """The exit code (negative: the signal that ended it), or None when it
+        still runs after `timeout` seconds (it is left running: run() or
+        kill() ends it)."""
+        try:
+            rc = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+        self._forget()
         if self._drain:
             self._drain.join(timeout=5)
         return rc
@@ -80,6 +165,34 @@ class Daemon:
     def kill9(self):
         self.proc.send_signal(signal.SIGKILL)
         return self.wait()
+
+    def kill(self):
+        """SIGKILLs the daemon's process group if it still runs, and reaps it."""
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except OSError:
+                self.proc.kill()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            print("rcv: daemon pid %d did not die after SIGKILL" % self.proc.pid, file=sys.stderr, flush=True)
+            return
+        self._forget()
+
+    def _forget(self):
+        with _live_lock:
+            if self in _live:
+                _live.remove(self)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.kill()
+        return False
 
 
 def _hostport(s):

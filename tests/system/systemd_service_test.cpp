@@ -106,6 +106,38 @@ TEST(SystemdNotify, ReadyComesOnlyWhenBothListenersAcceptAndMigrationsRan) {
   EXPECT_EQ(d.process->wait_exit(stop_deadline), 0);
 }
 
+// The test above waits for the stderr listening line after READY=1 before it
+// tries the ports, which gives a READY=1 sent too early (before the bind) time
+// to become true. Here the ports are judged at the moment READY=1 arrives: they
+// are ephemeral, so they must come from a STATUS=listening datagram sent no
+// later than READY=1, and both must accept at once.
+TEST(SystemdNotify, ReadyFollowsTheListeningStatusAndThePortsAcceptAtOnce) {
+  ready_daemon d;
+  ASSERT_TRUE(d.notify.wait_for("READY=1", start_deadline)) << d.log_text();
+  std::optional<rcvault::test::listening_ports> ports;
+  bool ready = false;
+  for (const auto& datagram : d.notify.received()) {
+    // One datagram may carry several assignments, one per line.
+    std::string_view rest(datagram);
+    while (!rest.empty()) {
+      const auto nl = rest.find('\n');
+      const auto line = rest.substr(0, nl);
+      if (line.starts_with("STATUS=listening ingest=")) ports = rcvault::test::parse_listening(line);
+      if (line == "READY=1") ready = true;
+      if (nl == std::string_view::npos) break;
+      rest.remove_prefix(nl + 1);
+    }
+    if (ready) break;
+  }
+  ASSERT_TRUE(ports) << "READY=1 came before any STATUS=listening datagram; datagrams: "
+                     << d.notify.received().size();
+  EXPECT_TRUE(rcvault::test::accepts_connections(ports->ingest)) << "ingest port " << ports->ingest;
+  EXPECT_TRUE(rcvault::test::accepts_connections(ports->query)) << "query port " << ports->query;
+  EXPECT_GE(applied_migrations(d.dir / "rcvault.db"), 1);
+  d.process->signal(SIGTERM);
+  EXPECT_EQ(d.process->wait_exit(stop_deadline), 0);
+}
+
 TEST(SystemdNotify, SigtermSendsStoppingAndExitsZero) {
   ready_daemon d;
   ASSERT_TRUE(d.wait_ready());
