@@ -290,18 +290,18 @@ struct writer::impl {
       }
       results.assign(batch.size(), write_result{});
       if (!applier.apply(batch, results)) results.assign(batch.size(), write_result{});
-      std::size_t writes = 0;
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        if (auto* w = std::get_if<pending_write>(&batch[i])) {
-          ++writes;
-          if (w->done) w->done(results[i]);
-        }
-      }
+      const auto writes = static_cast<std::size_t>(
+          std::count_if(batch.begin(), batch.end(), [](const work& x) { return std::holds_alternative<pending_write>(x); }));
+      // Counted before anyone is answered, so a client that got its answer
+      // never reads counters that miss its own batch.
       {
         std::lock_guard lk(mu);
         ++stats.batches;
         stats.notifications += writes;
         stats.last_batch_size = batch.size();
+      }
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (auto* w = std::get_if<pending_write>(&batch[i]); w && w->done) w->done(results[i]);
       }
     }
   }
