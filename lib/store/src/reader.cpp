@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <set>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -129,7 +128,15 @@ struct reader::impl {
   SQLite::Database db;
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> cache;
 
-  explicit impl(const options& o) : opts(o), db(open(o)) {}
+  explicit impl(const options& o) : opts(o), db(open(o)) {
+    // One page of results scattered over the archive (a rare word or number)
+    // touches about 500 pages of messages, parties, attachments and FTS
+    // doclists: all of SQLite's default 2 MiB cache, so each request read them
+    // from the kernel again. 8 MiB per reader keeps them and the upper index
+    // levels (a rare word's page takes less than half the CPU time); the
+    // readers add at most ~12 MiB to the resident size.
+    db.exec("PRAGMA cache_size=-8192");
+  }
 
   static SQLite::Database open(const options& o) {
     try {
@@ -225,6 +232,62 @@ struct reader::impl {
     }
   }
 
+  // The value of counter `name`, 0 when it has no row.
+  std::int64_t counter(const std::string& name) {
+    auto& s = stmt("SELECT value FROM counters WHERE name = ?");
+    s.bind(1, name);
+    const std::int64_t value = s.executeStep() ? s.getColumn(0).getInt64() : 0;
+    s.reset();
+    return value;
+  }
+
+  // With both a number and words, which index drives messages()? Checking a
+  // row against its parties is a probe of a few primary-key entries; checking
+  // it against the FTS index opens the MATCH again, some ten times dearer. So
+  // the FTS index drives when, within the row-id window the walk covers, the
+  // words match fewer than `ratio` times as many rows as the number has:
+  // counted by walking both indexes a bounded way (a millisecond at most),
+  // which turns a rare word with a busy number from a walk of every one of
+  // the number's messages into a few hundred probes.
+  bool text_drives(const message_query& q, const std::string& match) {
+    constexpr std::int64_t phone_cap = 1024;
+    constexpr std::int64_t ratio = 8;
+    // The row-id window [lo, hi) the walk covers: the dates and the cursor.
+    constexpr std::int64_t max_row = std::numeric_limits<std::int64_t>::max();
+    std::int64_t lo = std::numeric_limits<std::int64_t>::min();
+    std::int64_t hi = max_row;
+    if (q.date_from) lo = *q.date_from * row_id_scale;
+    if (q.date_to) hi = *q.date_to * row_id_scale;
+    if (q.after_row) {
+      if (q.order == sort_order::desc) hi = std::min(hi, *q.after_row);
+      else lo = std::max(lo, *q.after_row == max_row ? max_row : *q.after_row + 1);
+    }
+    auto& ps = stmt(
+        "SELECT count(*) FROM (SELECT 1 FROM parties WHERE digits IN (:k0, :k1, :k2) "
+        "AND message_id >= :lo AND message_id < :hi LIMIT :cap)");
+    for (int i = 0; i < 3; ++i)
+      ps.bind((":k" + std::to_string(i)).c_str(),
+              q.phone_keys[std::min<std::size_t>(static_cast<std::size_t>(i), q.phone_keys.size() - 1)]);
+    ps.bind(":lo", lo);
+    ps.bind(":hi", hi);
+    ps.bind(":cap", phone_cap);
+    ps.executeStep();
+    const std::int64_t phone_rows = ps.getColumn(0).getInt64();
+    ps.reset();
+    if (phone_rows == 0) return false;
+    auto& ts = stmt(
+        "SELECT count(*) FROM (SELECT 1 FROM messages_fts WHERE messages_fts MATCH :match "
+        "AND rowid >= :lo AND rowid < :hi LIMIT :cap)");
+    ts.bind(":match", match);
+    ts.bind(":lo", lo);
+    ts.bind(":hi", hi);
+    ts.bind(":cap", phone_rows * ratio);
+    ts.executeStep();
+    const std::int64_t text_rows = ts.getColumn(0).getInt64();
+    ts.reset();
+    return text_rows < phone_rows * ratio;
+  }
+
   // Runs one driver query of messages() (see there) and returns its rows without children.
   template <class Bind>
   std::vector<message_row> query_rows(const std::string& sql, Bind&& bind) {
@@ -274,94 +337,102 @@ core::result<std::vector<stored_message>> reader::messages(const message_query& 
   }
   const bool desc = q.order == sort_order::desc;
 
-  // One driver walks an index in row-id order and stops at LIMIT: the
-  // conversation index, one number's parties_digits range, the FTS index in
-  // rowid order, the owner index, or the table itself. Other filters are
-  // checked per row. CROSS JOIN pins the driver as the outer loop.
-  enum class driver { conversation, phone, text, owner, table };
-  driver d = q.conversation_id ? driver::conversation
-             : !q.phone_keys.empty() ? driver::phone
-             : match ? driver::text
-             : q.owner_id ? driver::owner
-             : driver::table;
-
-  std::string id_col = "m.id";
-  std::string from = "messages m";
-  if (d == driver::phone) {
-    id_col = "p.message_id";
-    from = "parties p CROSS JOIN messages m ON m.id = p.message_id";
-  } else if (d == driver::text) {
-    // FTS5's MATCH names the table itself, so the driver keeps its name.
-    id_col = "messages_fts.rowid";
-    from = "messages_fts CROSS JOIN messages m ON m.id = messages_fts.rowid";
-  }
-
-  std::string where;
-  auto add = [&](const std::string& cond) { where += where.empty() ? " WHERE " : " AND "; where += cond; };
-  if (d == driver::phone) {
-    add("p.digits = :digits");
-    add("NOT EXISTS (SELECT 1 FROM parties p2 WHERE p2.message_id = p.message_id AND p2.position < p.position "
-        "AND p2.digits = p.digits)");
-  } else if (!q.phone_keys.empty()) {
-    add("EXISTS (SELECT 1 FROM parties p2 WHERE p2.message_id = m.id AND p2.digits IN (:k0, :k1, :k2))");
-  }
-  if (match) {
-    if (d == driver::text) add("messages_fts MATCH :match");
-    else add("EXISTS (SELECT 1 FROM messages_fts WHERE messages_fts MATCH :match AND messages_fts.rowid = m.id)");
-  }
-  if (q.conversation_id) add("m.conversation_id = :conversation");
-  if (q.owner_id) add(d == driver::owner || d == driver::table ? "m.owner_id = :owner" : "+m.owner_id = :owner");
-  if (q.direction) add("m.direction = :direction");
-  if (q.type) add("m.type = :type");
-  if (q.read_status) add("m.read_status = :read_status");
-  if (q.message_status) add("m.message_status = :message_status");
-  if (q.availability) add("m.availability = :availability");
-  if (q.date_from) {
-    add(id_col + " >= :row_from");
-    add("m.creation_time >= :date_from");
-  }
-  if (q.date_to) {
-    add(id_col + " < :row_to");
-    add("m.creation_time < :date_to");
-  }
-  if (q.after_row) add(id_col + (desc ? " < :after" : " > :after"));
-
-  const std::string sql = std::string("SELECT ") + message_columns + " FROM " + from + where + " ORDER BY " + id_col +
-                          (desc ? " DESC" : " ASC") + " LIMIT :limit";
-
-  auto bind_common = [&](SQLite::Statement& s) {
-    auto bind_opt = [&](const char* name, const std::optional<std::string>& v) {
-      if (v) s.bind(name, *v);
-    };
-    if (match) s.bind(":match", *match);
-    bind_opt(":conversation", q.conversation_id);
-    bind_opt(":owner", q.owner_id);
-    bind_opt(":direction", q.direction);
-    bind_opt(":type", q.type);
-    bind_opt(":read_status", q.read_status);
-    bind_opt(":message_status", q.message_status);
-    bind_opt(":availability", q.availability);
-    if (q.date_from) {
-      s.bind(":row_from", *q.date_from * row_id_scale);
-      s.bind(":date_from", *q.date_from);
-    }
-    if (q.date_to) {
-      s.bind(":row_to", *q.date_to * row_id_scale);
-      s.bind(":date_to", *q.date_to);
-    }
-    if (q.after_row) s.bind(":after", *q.after_row);
-    s.bind(":limit", static_cast<std::int64_t>(q.limit));
-    if (d != driver::phone && !q.phone_keys.empty()) {
-      // Unused key slots repeat the first key.
-      for (int i = 0; i < 3; ++i) {
-        const auto& k = q.phone_keys[std::min<std::size_t>(static_cast<std::size_t>(i), q.phone_keys.size() - 1)];
-        s.bind((":k" + std::to_string(i)).c_str(), k);
-      }
-    }
-  };
-
   try {
     impl::snapshot snap(*impl_);
+
+    // A type or direction that no stored message has matches nothing: the
+    // counters say so at once, where the filter alone would scan every row.
+    if ((q.type && impl_->counter("messages.type." + *q.type) <= 0) ||
+        (q.direction && impl_->counter("messages.direction." + *q.direction) <= 0))
+      return std::vector<stored_message>{};
+
+    // One driver walks an index in row-id order and stops at LIMIT: the
+    // conversation index, one number's parties_digits range, the FTS index in
+    // rowid order, the owner index, or the table itself. Other filters are
+    // checked per row. CROSS JOIN pins the driver as the outer loop.
+    enum class driver { conversation, phone, text, owner, table };
+    driver d = q.conversation_id ? driver::conversation
+               : !q.phone_keys.empty() ? driver::phone
+               : match ? driver::text
+               : q.owner_id ? driver::owner
+               : driver::table;
+    if (d == driver::phone && match && impl_->text_drives(q, *match)) d = driver::text;
+
+    std::string id_col = "m.id";
+    std::string from = "messages m";
+    if (d == driver::phone) {
+      id_col = "p.message_id";
+      from = "parties p CROSS JOIN messages m ON m.id = p.message_id";
+    } else if (d == driver::text) {
+      // FTS5's MATCH names the table itself, so the driver keeps its name.
+      id_col = "messages_fts.rowid";
+      from = "messages_fts CROSS JOIN messages m ON m.id = messages_fts.rowid";
+    }
+
+    std::string where;
+    auto add = [&](const std::string& cond) { where += where.empty() ? " WHERE " : " AND "; where += cond; };
+    if (d == driver::phone) {
+      add("p.digits = :digits");
+      add("NOT EXISTS (SELECT 1 FROM parties p2 WHERE p2.message_id = p.message_id AND p2.position < p.position "
+          "AND p2.digits = p.digits)");
+    } else if (!q.phone_keys.empty()) {
+      add("EXISTS (SELECT 1 FROM parties p2 WHERE p2.message_id = " + id_col + " AND p2.digits IN (:k0, :k1, :k2))");
+    }
+    if (match) {
+      if (d == driver::text) add("messages_fts MATCH :match");
+      else add("EXISTS (SELECT 1 FROM messages_fts WHERE messages_fts MATCH :match AND messages_fts.rowid = m.id)");
+    }
+    if (q.conversation_id) add("m.conversation_id = :conversation");
+    if (q.owner_id) add(d == driver::owner || d == driver::table ? "m.owner_id = :owner" : "+m.owner_id = :owner");
+    if (q.direction) add("m.direction = :direction");
+    if (q.type) add("m.type = :type");
+    if (q.read_status) add("m.read_status = :read_status");
+    if (q.message_status) add("m.message_status = :message_status");
+    if (q.availability) add("m.availability = :availability");
+    if (q.date_from) {
+      add(id_col + " >= :row_from");
+      add("m.creation_time >= :date_from");
+    }
+    if (q.date_to) {
+      add(id_col + " < :row_to");
+      add("m.creation_time < :date_to");
+    }
+    if (q.after_row) add(id_col + (desc ? " < :after" : " > :after"));
+
+    const std::string sql = std::string("SELECT ") + message_columns + " FROM " + from + where + " ORDER BY " + id_col +
+                            (desc ? " DESC" : " ASC") + " LIMIT :limit";
+
+    auto bind_common = [&](SQLite::Statement& s) {
+      auto bind_opt = [&](const char* name, const std::optional<std::string>& v) {
+        if (v) s.bind(name, *v);
+      };
+      if (match) s.bind(":match", *match);
+      bind_opt(":conversation", q.conversation_id);
+      bind_opt(":owner", q.owner_id);
+      bind_opt(":direction", q.direction);
+      bind_opt(":type", q.type);
+      bind_opt(":read_status", q.read_status);
+      bind_opt(":message_status", q.message_status);
+      bind_opt(":availability", q.availability);
+      if (q.date_from) {
+        s.bind(":row_from", *q.date_from * row_id_scale);
+        s.bind(":date_from", *q.date_from);
+      }
+      if (q.date_to) {
+        s.bind(":row_to", *q.date_to * row_id_scale);
+        s.bind(":date_to", *q.date_to);
+      }
+      if (q.after_row) s.bind(":after", *q.after_row);
+      s.bind(":limit", static_cast<std::int64_t>(q.limit));
+      if (d != driver::phone && !q.phone_keys.empty()) {
+        // Unused key slots repeat the first key.
+        for (int i = 0; i < 3; ++i) {
+          const auto& k = q.phone_keys[std::min<std::size_t>(static_cast<std::size_t>(i), q.phone_keys.size() - 1)];
+          s.bind((":k" + std::to_string(i)).c_str(), k);
+        }
+      }
+    };
+
     std::vector<message_row> rows;
     if (d == driver::phone) {
       // One walk per digit key (a 10-digit number is also looked up with a
@@ -427,55 +498,45 @@ std::optional<stored_event> reader::event(std::string_view uuid) {
 
 std::vector<conversation_summary> reader::conversations(std::optional<std::int64_t> before_row, std::size_t limit) {
   impl::snapshot snap(*impl_);
+  // Walk messages newest first and keep a message when no newer one of its
+  // conversation exists: that is the conversation's newest message, met in
+  // the order conversations are listed. The test is one probe of the
+  // conversation index and the walk runs inside one statement, so messages of
+  // conversations already listed (on this page or an earlier one) cost one
+  // probe each; counting and loading happen only for the conversations returned.
+  auto newest = impl_->query_rows(
+      std::string("SELECT ") + message_columns +
+          " FROM messages m WHERE m.id < :before AND m.conversation_id IS NOT NULL AND NOT EXISTS ("
+          "SELECT 1 FROM messages n WHERE n.conversation_id = m.conversation_id AND n.id > m.id) "
+          "ORDER BY m.id DESC LIMIT :limit",
+      [&](SQLite::Statement& s) {
+        s.bind(":before", before_row.value_or(std::numeric_limits<std::int64_t>::max()));
+        s.bind(":limit", static_cast<std::int64_t>(limit));
+      });
   std::vector<conversation_summary> out;
-  std::set<std::string> seen;
-  // Walk messages newest first; a conversation starts a summary where its
-  // newest message is met. Older messages of conversations already listed
-  // (on this page or an earlier one) are skipped by comparing with the
-  // conversation's newest row, an index lookup.
-  std::int64_t cursor = before_row.value_or(std::numeric_limits<std::int64_t>::max());
-  while (out.size() < limit) {
-    std::vector<std::pair<std::int64_t, std::string>> batch;
-    {
-      auto& s = impl_->stmt(
-          "SELECT id, conversation_id FROM messages WHERE id < ? AND conversation_id IS NOT NULL "
-          "ORDER BY id DESC LIMIT 256");
-      s.bind(1, cursor);
-      while (s.executeStep()) batch.emplace_back(s.getColumn(0).getInt64(), s.getColumn(1).getString());
-    }
-    if (batch.empty()) break;
-    cursor = batch.back().first;
-    for (auto& [row, conv] : batch) {
-      if (out.size() >= limit) break;
-      if (seen.contains(conv)) continue;
-      auto& s = impl_->stmt(
-          "SELECT max(id), count(*) FROM messages WHERE conversation_id = ?");
-      s.bind(1, conv);
-      s.executeStep();
-      const std::int64_t newest = s.getColumn(0).getInt64();
-      const std::int64_t count = s.getColumn(1).getInt64();
-      s.reset();
-      seen.insert(conv);
-      if (newest != row) continue;
-      auto rows = impl_->query_rows(std::string("SELECT ") + message_columns + " FROM messages m WHERE m.id = ?",
-                                    [row_id = row](SQLite::Statement& st) { st.bind(1, row_id); });
-      if (rows.empty()) continue;
-      impl_->load_children(rows.front());
-      conversation_summary c;
-      c.conversation_id = conv;
-      c.message_count = count;
-      c.last_message = std::move(rows.front().sm);
-      auto note = [&](const core::party& p) {
-        std::optional<std::string> v = p.phone_number ? p.phone_number : p.extension_number ? p.extension_number : p.name;
-        if (v && std::find(c.participants.begin(), c.participants.end(), *v) == c.participants.end())
-          c.participants.push_back(*v);
-      };
-      const auto& m = c.last_message.msg;
-      if (m.from) note(*m.from);
-      if (m.to)
-        for (const auto& p : *m.to) note(p);
-      out.push_back(std::move(c));
-    }
+  out.reserve(newest.size());
+  for (auto& row : newest) {
+    const std::string& conv = *row.sm.msg.conversation_id;
+    auto& s = impl_->stmt("SELECT count(*) FROM messages WHERE conversation_id = ?");
+    s.bind(1, conv);
+    s.executeStep();
+    const std::int64_t count = s.getColumn(0).getInt64();
+    s.reset();
+    impl_->load_children(row);
+    conversation_summary c;
+    c.conversation_id = conv;
+    c.message_count = count;
+    c.last_message = std::move(row.sm);
+    auto note = [&](const core::party& p) {
+      std::optional<std::string> v = p.phone_number ? p.phone_number : p.extension_number ? p.extension_number : p.name;
+      if (v && std::find(c.participants.begin(), c.participants.end(), *v) == c.participants.end())
+        c.participants.push_back(*v);
+    };
+    const auto& m = c.last_message.msg;
+    if (m.from) note(*m.from);
+    if (m.to)
+      for (const auto& p : *m.to) note(p);
+    out.push_back(std::move(c));
   }
   return out;
 }
