@@ -159,16 +159,6 @@ inline std::string with_param(const std::string& target, const std::string& para
   return target + (target.find('?') == std::string::npos ? "?" : "&") + param;
 }
 
-// Whether any party of `m` has exactly these digits.
-inline bool has_digits(const core::message& m, const std::string& digits) {
-  auto match = [&](const core::party& p) { return p.phone_number && core::phone_digits(*p.phone_number) == digits; };
-  if (m.from && match(*m.from)) return true;
-  if (m.to)
-    for (const auto& p : *m.to)
-      if (match(p)) return true;
-  return false;
-}
-
 // The words of the subject (split on spaces), as generated.
 inline std::vector<std::string> subject_words(const core::message& m) {
   std::vector<std::string> out;

@@ -1,5 +1,6 @@
 #include "dataset.hpp"
 
+#include "rcvault/core/phone.hpp"
 #include "rcvault/core/time.hpp"
 
 #include <boost/json/object.hpp>
@@ -39,6 +40,15 @@ std::string company_number(std::size_t k) {
 }
 
 }  // namespace
+
+bool has_digits(const core::message& m, const std::string& digits) {
+  auto match = [&](const core::party& p) { return p.phone_number && core::phone_digits(*p.phone_number) == digits; };
+  if (m.from && match(*m.from)) return true;
+  if (m.to)
+    for (const auto& p : *m.to)
+      if (match(p)) return true;
+  return false;
+}
 
 std::string customer_number(std::size_t k) {
   char buf[20];

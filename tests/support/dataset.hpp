@@ -32,6 +32,9 @@ inline constexpr const char* rare_word = "zeppelin";
 // A non-ASCII word in every 97th subject.
 inline constexpr const char* unicode_word = "Grüße";
 
+// Returns whether any party of `m` has exactly these digits (core::phone_digits).
+bool has_digits(const core::message& m, const std::string& digits);
+
 // Returns the customer number (E.164) with index `k`.
 std::string customer_number(std::size_t k);
 

@@ -49,15 +49,6 @@ std::vector<std::string> all_pages(query_archive& a, const std::string& target) 
   return ids;
 }
 
-bool has_digits(const core::message& m, const std::string& digits) {
-  auto match = [&](const core::party& p) { return p.phone_number && core::phone_digits(*p.phone_number) == digits; };
-  if (m.from && match(*m.from)) return true;
-  if (m.to)
-    for (const auto& p : *m.to)
-      if (match(p)) return true;
-  return false;
-}
-
 bool subject_has(const core::message& m, std::string_view word) {
   if (!m.subject) return false;
   const std::string s = " " + *m.subject + " ";
