@@ -43,11 +43,6 @@ void checkpointer::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-std::uint64_t checkpointer::done() const {
-  std::lock_guard lk(mu_);
-  return done_;
-}
-
 void checkpointer::run() {
   for (;;) {
     std::uint64_t pass = 0;
@@ -60,13 +55,11 @@ void checkpointer::run() {
     // PASSIVE: copies what no reader still needs and never blocks the writer;
     // the writer starts the WAL over at its next commit once all is copied.
     int wal_frames = 0;
-    int copied = 0;
-    const int rc = sqlite3_wal_checkpoint_v2(db_.getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_frames, &copied);
+    const int rc = sqlite3_wal_checkpoint_v2(db_.getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_frames, nullptr);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
       log::warning("store: checkpoint failed error=\"{}\" wal_frames={}", sqlite3_errmsg(db_.getHandle()), wal_frames);
     }
     std::lock_guard lk(mu_);
-    ++done_;
     finished_ = pass;
     finished_cv_.notify_all();
   }

@@ -42,9 +42,6 @@ class checkpointer {
   // Finishes a running checkpoint and joins the thread. Idempotent.
   void stop();
 
-  // Checkpoints done so far (whole or partial). Thread-safe.
-  std::uint64_t done() const;
-
  private:
   void run();
 
@@ -56,7 +53,6 @@ class checkpointer {
   std::uint64_t finished_ = 0;   // the request count the last finished pass started at
   bool running_ = false;
   bool stopping_ = false;
-  std::uint64_t done_ = 0;
   std::condition_variable finished_cv_;
   std::thread thread_;
 };

@@ -3,6 +3,7 @@
 #include "rcvault/store/database.hpp"
 
 #include "connection.hpp"
+#include "counter_names.hpp"
 #include "message_rows.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -342,8 +343,8 @@ core::result<std::vector<stored_message>> reader::messages(const message_query& 
 
     // A type or direction that no stored message has matches nothing: the
     // counters say so at once, where the filter alone would scan every row.
-    if ((q.type && impl_->counter("messages.type." + *q.type) <= 0) ||
-        (q.direction && impl_->counter("messages.direction." + *q.direction) <= 0))
+    if ((q.type && impl_->counter(detail::type_counter(*q.type)) <= 0) ||
+        (q.direction && impl_->counter(detail::direction_counter(*q.direction)) <= 0))
       return std::vector<stored_message>{};
 
     // One driver walks an index in row-id order and stops at LIMIT: the

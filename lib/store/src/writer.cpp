@@ -2,6 +2,7 @@
 
 #include "checkpointer.hpp"
 #include "connection.hpp"
+#include "counter_names.hpp"
 #include "message_rows.hpp"
 #include "rcvault/log/log.hpp"
 
@@ -44,8 +45,8 @@ class counter_deltas {
  public:
   void add(std::string name, std::int64_t delta) { deltas_[std::move(name)] += delta; }
   void type_and_direction(const core::message& m, std::int64_t delta) {
-    if (m.type) add("messages.type." + *m.type, delta);
-    if (m.direction) add("messages.direction." + *m.direction, delta);
+    if (m.type) add(detail::type_counter(*m.type), delta);
+    if (m.direction) add(detail::direction_counter(*m.direction), delta);
   }
   const std::map<std::string, std::int64_t>& all() const { return deltas_; }
 
