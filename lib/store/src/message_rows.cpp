@@ -99,6 +99,7 @@ message_rows::message_rows(SQLite::Database& db)
                           "SELECT id, uri, type, content_type, size, vm_duration, file_name, height, width, extra "
                           "FROM attachments WHERE message_id=?1 ORDER BY position"),
       id_taken_(db, "SELECT 1 FROM messages WHERE id=?1"),
+      last_id_in_range_(db, "SELECT max(id) FROM messages WHERE id >= ?1 AND id < ?2"),
       insert_message_(db, std::string("INSERT INTO messages(") + message_columns + ") VALUES(" +
                               placeholders(message_column_count) + ")"),
       update_message_(db, update_sql()),
@@ -204,7 +205,23 @@ std::optional<stored_message> message_rows::load(const std::string& rc_id) {
 
 std::int64_t message_rows::place(core::millis base, std::optional<std::int64_t> current) {
   const std::int64_t first = base * ids_per_ms;
-  if (current && *current >= first && *current < first + ids_per_ms) return *current;
+  const std::int64_t end = first + ids_per_ms;
+  if (current && *current >= first && *current < end) return *current;
+  // One descent: the id after the last taken one in the range. Messages
+  // sharing a creation time are common (RingCentral gives whole seconds in
+  // places), and probing ids one by one cost a lookup per earlier message.
+  {
+    reset_guard g{last_id_in_range_};
+    last_id_in_range_.tryReset();
+    last_id_in_range_.bind(1, static_cast<std::int64_t>(first));
+    last_id_in_range_.bind(2, static_cast<std::int64_t>(end));
+    if (!last_id_in_range_.executeStep() || last_id_in_range_.getColumn(0).isNull()) return first;
+    const std::int64_t last = last_id_in_range_.getColumn(0).getInt64();
+    if (last + 1 < end) return last + 1;
+  }
+  // The range's top id is taken: the first free one from its start (ids freed
+  // when a message moved to another creation time; past the range only when
+  // 1024 messages share the millisecond).
   reset_guard g{id_taken_};
   for (std::int64_t id = first;; ++id) {
     id_taken_.tryReset();

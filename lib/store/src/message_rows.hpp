@@ -38,7 +38,8 @@ class message_rows {
   std::optional<stored_message> load(const std::string& rc_id);
 
   // The row id to give a message whose base time is `base`: `current` when it
-  // already lies in the base's range, else the first free id from base * 1024 on.
+  // already lies in the base's range, else the id after the range's last
+  // taken one, else (the top is taken) the first free id from base * 1024 on.
   std::int64_t place(core::millis base, std::optional<std::int64_t> current);
 
   // Inserts a new message with every child row and its full-text entry.
@@ -57,6 +58,7 @@ class message_rows {
   SQLite::Statement select_parties_;
   SQLite::Statement select_attachments_;
   SQLite::Statement id_taken_;
+  SQLite::Statement last_id_in_range_;
   SQLite::Statement insert_message_;
   SQLite::Statement update_message_;
   SQLite::Statement insert_party_;
