@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cstdint>
 #include <cstring>
 #include <mutex>
 #include <new>
@@ -28,7 +30,11 @@ struct wal_file {
   sqlite3_file* inner;          // the base VFS's open file, right after this struct
   std::vector<char>* pending;   // bytes not yet handed to the kernel
   sqlite3_int64 pending_offset; // file offset of pending[0]
+  bool synced_once;             // the base VFS has synced this file (and its folder)
 };
+
+std::atomic<std::uint64_t> deferred_syncs{0};
+std::atomic<std::uint64_t> inline_syncs{0};
 
 int flush(wal_file* f) {
   auto& pending = *f->pending;
@@ -81,9 +87,20 @@ int wal_truncate(sqlite3_file* p, sqlite3_int64 size) {
   return f->inner->pMethods->xTruncate(f->inner, size);
 }
 
+// SQLite passes SQLITE_SYNC_FULL for a checkpoint's sync of the WAL and the
+// sync of a new WAL header (the writer's connection sets
+// checkpoint_fullfsync), SQLITE_SYNC_NORMAL for the sync ending a commit.
 int wal_sync(sqlite3_file* p, int flags) {
   auto* f = as_wal(p);
   if (const int rc = flush(f); rc != SQLITE_OK) return rc;
+  const bool commit_sync = (flags & 0x0f) == SQLITE_SYNC_NORMAL;
+  if (commit_sync && f->synced_once) {
+    deferred_syncs.fetch_add(1, std::memory_order_relaxed);
+    return SQLITE_OK;  // the wal_syncer's fdatasync, before any answer
+  }
+  // The first sync of a new WAL also syncs its folder (the unix VFS does it).
+  f->synced_once = true;
+  inline_syncs.fetch_add(1, std::memory_order_relaxed);
   return f->inner->pMethods->xSync(f->inner, flags);
 }
 
@@ -205,6 +222,10 @@ const char* wal_write_batching_vfs() {
   static std::once_flag once;
   std::call_once(once, register_vfs);
   return vfs_name;
+}
+
+wal_sync_counts wal_sync_counts_now() {
+  return {deferred_syncs.load(std::memory_order_relaxed), inline_syncs.load(std::memory_order_relaxed)};
 }
 
 }  // namespace rcvault::store::detail

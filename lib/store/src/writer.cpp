@@ -4,6 +4,7 @@
 #include "connection.hpp"
 #include "counter_names.hpp"
 #include "message_rows.hpp"
+#include "wal_syncer.hpp"
 #include "rcvault/log/log.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -247,6 +248,9 @@ struct writer::impl {
         db(detail::open_connection(opts, detail::role::writer)),
         applier(db, opts, renormalise),
         checkpoints(opts) {
+    if (opts.sync == synchronous::full) {
+      syncer.emplace(sqlite3_filename_wal(sqlite3_db_filename(db.getHandle(), "main")));
+    }
     // Replaces SQLite's autocheckpoint, which would run inside our commits.
     sqlite3_wal_hook(db.getHandle(), &impl::on_commit, this);
   }
@@ -290,6 +294,10 @@ struct writer::impl {
         db.tryExec("PRAGMA max_page_count=" + std::to_string(*page_limit == 0 ? 4294967294ULL : *page_limit));
       }
       results.assign(batch.size(), write_result{});
+      if (syncer && syncer->failed()) {
+        answer(batch, results);  // all unavailable: nothing more is acknowledged
+        continue;
+      }
       if (!applier.apply(batch, results)) results.assign(batch.size(), write_result{});
       const auto writes = static_cast<std::size_t>(
           std::count_if(batch.begin(), batch.end(), [](const work& x) { return std::holds_alternative<pending_write>(x); }));
@@ -301,10 +309,30 @@ struct writer::impl {
         stats.notifications += writes;
         stats.last_batch_size = batch.size();
       }
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        if (auto* w = std::get_if<pending_write>(&batch[i]); w && w->done) w->done(results[i]);
-      }
+      answer(batch, results);
     }
+  }
+
+  // Runs each write's `done`: at once when nothing in the batch was stored,
+  // else (synchronous=full) after the wal_syncer's fdatasync. A duplicate
+  // waits too: the copy it duplicates may be in a batch not yet synced.
+  void answer(std::vector<work>& batch, const std::vector<write_result>& results) {
+    std::vector<std::pair<std::function<void(const write_result&)>, write_result>> answers;
+    bool any_stored = false;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      auto* w = std::get_if<pending_write>(&batch[i]);
+      if (!w || !w->done) continue;
+      answers.emplace_back(std::move(w->done), results[i]);
+      any_stored = any_stored || results[i].status != write_status::unavailable;
+    }
+    if (answers.empty()) return;
+    if (!syncer || !any_stored) {
+      for (auto& [done, result] : answers) done(result);
+      return;
+    }
+    syncer->after_sync([answers = std::move(answers)](bool synced) {
+      for (const auto& [done, result] : answers) done(synced ? result : write_result{});
+    });
   }
 
   options opts;
@@ -312,6 +340,7 @@ struct writer::impl {
   SQLite::Database db;
   batch_applier applier;
   detail::checkpointer checkpoints;
+  std::optional<detail::wal_syncer> syncer;  // synchronous=full only
   int wal_pages = 0;  // the WAL's size after the last commit (writer thread only)
 
   mutable std::mutex mu;
@@ -341,6 +370,7 @@ void writer::start() {
   if (impl_->started || impl_->stopping) return;
   impl_->started = true;
   impl_->checkpoints.start();
+  if (impl_->syncer) impl_->syncer->start();
   impl_->thread = std::thread([this] { impl_->run(); });
 }
 
@@ -380,6 +410,7 @@ void writer::stop() {
   // Never started: drain on this thread, so nothing queued is lost.
   if (started) impl_->thread.join();
   else impl_->run();
+  if (impl_->syncer) impl_->syncer->stop();  // answers the last batches
   impl_->checkpoints.stop();
   {
     std::lock_guard lk(impl_->mu);

@@ -1,7 +1,9 @@
 #pragma once
 // The one write path: a bounded queue and one writer thread doing group
-// commits (one IMMEDIATE transaction per batch, fsync per synchronous mode).
-// Nothing is reported stored before the transaction holding it committed.
+// commits (one IMMEDIATE transaction per batch), a sync thread that fdatasyncs
+// the WAL behind it (synchronous=full) and a checkpointer thread. Nothing is
+// reported stored before the transaction holding it committed and, with
+// synchronous=full, reached the disk.
 
 #include "rcvault/core/error.hpp"
 #include "rcvault/core/notification.hpp"
@@ -64,9 +66,12 @@ class writer {
   // Starts the writer thread. Call once.
   void start();
 
-  // Queues one notification; `done` runs exactly once: on the writer thread
-  // after the batch holding it committed (or failed), or at once on the
-  // caller's thread with `unavailable` when the queue is full or stopped.
+  // Queues one notification; `done` runs exactly once: after the batch holding
+  // it committed and, with synchronous=full, after the WAL was fdatasync'ed
+  // (on the writer's sync thread; on the writer thread when the batch failed
+  // or with synchronous=normal), or at once on the caller's thread with
+  // `unavailable` when the queue is full or stopped. Once a sync of the WAL
+  // has failed, every later write is answered `unavailable`.
   // `n.raw` must be set; received time is taken at submit.
   void submit(core::notification n, std::function<void(const write_result&)> done);
 
