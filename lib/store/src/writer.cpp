@@ -237,10 +237,13 @@ struct writer::impl {
   // The checkpointer follows the WAL once it holds this many pages (SQLite's
   // own autocheckpoint default)...
   static constexpr int checkpoint_pages = 1000;
-  // ...and past this many (16 MiB at 4 KiB pages) the writer waits, between
+  // ...and past this many (62.5 MiB at 4 KiB pages) the writer waits, between
   // two batches, for it to copy the rest, so that the next transaction starts
   // the WAL over. A checkpoint racing a busy writer never catches up by itself.
-  static constexpr int restart_pages = 4000;
+  // Each wait costs a few tens of ms (hundreds on a large archive); at 4,000
+  // pages they came four times as often, and cost ~13 % of the throughput at
+  // 64 connections and the p99 at 16 (docs/performance.md).
+  static constexpr int restart_pages = 16000;
 
   impl(const options& o, renormaliser r)
       : opts(o),
