@@ -2,6 +2,7 @@
 
 #include "connection.hpp"
 #include "rcvault/log/log.hpp"
+#include "thread_name.hpp"
 
 #include <sqlite3.h>
 
@@ -15,7 +16,10 @@ void checkpointer::start() {
   std::lock_guard lk(mu_);
   if (running_ || stopping_) return;
   running_ = true;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("rcvault-ckpt");
+    run();
+  });
 }
 
 void checkpointer::request() {

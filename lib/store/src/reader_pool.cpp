@@ -1,5 +1,7 @@
 #include "rcvault/store/reader_pool.hpp"
 
+#include "thread_name.hpp"
+
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -38,7 +40,10 @@ reader_pool::reader_pool(const options& opts, std::size_t threads) : impl_(std::
   // Open every connection before starting any thread, so a bad path throws
   // from here with nothing to join.
   for (std::size_t i = 0; i < n; ++i) impl_->readers.push_back(std::make_unique<reader>(opts));
-  for (auto& r : impl_->readers) impl_->threads.emplace_back([this, rp = r.get()] { impl_->run(*rp); });
+  for (auto& r : impl_->readers) impl_->threads.emplace_back([this, rp = r.get()] {
+      detail::name_this_thread("rcvault-reader");
+      impl_->run(*rp);
+    });
 }
 
 reader_pool::~reader_pool() { stop(); }

@@ -1,6 +1,7 @@
 #include "wal_syncer.hpp"
 
 #include "rcvault/log/log.hpp"
+#include "thread_name.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -22,7 +23,10 @@ void wal_syncer::start() {
   std::lock_guard lk(mu_);
   if (running_ || stopping_) return;
   running_ = true;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("rcvault-sync");
+    run();
+  });
 }
 
 void wal_syncer::after_sync(completion done) {

@@ -4,6 +4,7 @@
 #include "connection.hpp"
 #include "counter_names.hpp"
 #include "message_rows.hpp"
+#include "thread_name.hpp"
 #include "wal_syncer.hpp"
 #include "rcvault/log/log.hpp"
 
@@ -374,7 +375,10 @@ void writer::start() {
   impl_->started = true;
   impl_->checkpoints.start();
   if (impl_->syncer) impl_->syncer->start();
-  impl_->thread = std::thread([this] { impl_->run(); });
+  impl_->thread = std::thread([this] {
+    detail::name_this_thread("rcvault-writer");
+    impl_->run();
+  });
 }
 
 void writer::submit(core::notification n, std::function<void(const write_result&)> done) {
