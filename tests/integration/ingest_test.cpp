@@ -45,6 +45,35 @@ TEST(Ingest, NotificationIsStoredAndAnsweredStored) {
   EXPECT_TRUE(stored(a, uuid));
 }
 
+// The value of an unlabelled sample in Prometheus text, or -1 when absent.
+double metric(const std::string& text, const std::string& name) {
+  const auto at = text.find("\n" + name + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(text.substr(at + name.size() + 2));
+}
+
+// With synchronous=full (the default) every 200 waited for an fdatasync of the
+// WAL on the sync thread; /metrics says how many and how long, so an admin can
+// tell a slow disk from a busy writer.
+TEST(Ingest, MetricsShowTheWalSyncsBehindTheAcknowledgements) {
+  running_app a;
+  ASSERT_EQ(a.cfg().store.synchronous, config::synchronous_mode::full);
+  http_client c(a.ingest_port());
+  for (int i = 0; i < 5; ++i) {
+    const auto uuid = "11111111-2222-4333-8444-00000000000" + std::to_string(i);
+    ASSERT_EQ(c.post_json("/webhook", sms_envelope(uuid, std::to_string(500 + i))).status, 200u);
+  }
+  http_client q(a.query_port());
+  const auto m = q.get("/metrics").body;
+  // One request at a time: each acknowledgement needed a sync of its own.
+  EXPECT_GE(metric(m, "rcvault_writer_wal_syncs_total"), 5);
+  EXPECT_GT(metric(m, "rcvault_writer_wal_sync_seconds_total"), 0);
+  EXPECT_GT(metric(m, "rcvault_writer_commit_seconds_total"), 0);
+  EXPECT_EQ(metric(m, "rcvault_writer_wal_sync_failed"), 0);
+  EXPECT_GE(metric(m, "rcvault_writer_checkpoint_waits_total"), 0);
+  EXPECT_EQ(q.get("/readyz").status, 200u);
+}
+
 TEST(Ingest, AcknowledgedEventKeepsTheBytesAsReceived) {
   running_app a;
   http_client c(a.ingest_port());

@@ -102,6 +102,27 @@ std::string metrics::render(const metrics_gauges& gauges) const {
     fmt::format_to(it, "# HELP rcvault_writer_queue_depth Notifications waiting for the writer.\n"
                        "# TYPE rcvault_writer_queue_depth gauge\n"
                        "rcvault_writer_queue_depth {}\n", w.queue_depth);
+    const auto seconds = [](std::chrono::nanoseconds d) { return format_double(std::chrono::duration<double>(d).count()); };
+    fmt::format_to(it, "# HELP rcvault_writer_commit_seconds_total Time the writer spent applying and committing batches.\n"
+                       "# TYPE rcvault_writer_commit_seconds_total counter\n"
+                       "rcvault_writer_commit_seconds_total {}\n", seconds(w.commit_time));
+    fmt::format_to(it, "# HELP rcvault_writer_wal_syncs_total fdatasyncs of the WAL before acknowledging (synchronous=full).\n"
+                       "# TYPE rcvault_writer_wal_syncs_total counter\n"
+                       "rcvault_writer_wal_syncs_total {}\n", w.wal_syncs);
+    fmt::format_to(it, "# HELP rcvault_writer_wal_sync_seconds_total Time spent in those fdatasyncs.\n"
+                       "# TYPE rcvault_writer_wal_sync_seconds_total counter\n"
+                       "rcvault_writer_wal_sync_seconds_total {}\n", seconds(w.wal_sync_time));
+    fmt::format_to(it, "# HELP rcvault_writer_wal_sync_failed 1 once an fdatasync of the WAL failed: nothing is "
+                       "acknowledged until restart.\n"
+                       "# TYPE rcvault_writer_wal_sync_failed gauge\n"
+                       "rcvault_writer_wal_sync_failed {}\n", w.wal_sync_failed ? 1 : 0);
+    fmt::format_to(it, "# HELP rcvault_writer_checkpoint_waits_total Times the writer waited for the checkpoint to "
+                       "start the WAL over.\n"
+                       "# TYPE rcvault_writer_checkpoint_waits_total counter\n"
+                       "rcvault_writer_checkpoint_waits_total {}\n", w.checkpoint_waits);
+    fmt::format_to(it, "# HELP rcvault_writer_checkpoint_wait_seconds_total Time of those waits.\n"
+                       "# TYPE rcvault_writer_checkpoint_wait_seconds_total counter\n"
+                       "rcvault_writer_checkpoint_wait_seconds_total {}\n", seconds(w.checkpoint_wait_time));
   }
   if (gauges.database_bytes) {
     fmt::format_to(it, "# HELP rcvault_database_bytes Size of the database file and its WAL.\n"

@@ -644,6 +644,13 @@ asio::awaitable<reply> dispatch(const request& req, query_context& ctx, const ma
     case route_id::healthz:
       co_return json_reply(req, boost::json::object{{"status", "ok"}});
     case route_id::readyz: {
+      // Not ready when writes can no longer be acknowledged.
+      if (ctx.writer_stats) {
+        if (const auto w = ctx.writer_stats(); w && w->wal_sync_failed)
+          co_return error_reply(req, core::make_error(core::errc::unavailable,
+                                                      "an fdatasync of the WAL failed: nothing is acknowledged "
+                                                      "until rcvault is restarted (see the log)"));
+      }
       const auto reader_job_fn = ready_job();
       const bool ok = co_await on_reader(ctx.readers, reader_job_fn);
       if (!ok)

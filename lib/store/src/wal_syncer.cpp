@@ -56,6 +56,11 @@ bool wal_syncer::failed() const {
   return failed_;
 }
 
+wal_syncer::totals wal_syncer::done() const {
+  std::lock_guard lk(mu_);
+  return done_;
+}
+
 void wal_syncer::run() {
   std::vector<completion> taken;
   for (;;) {
@@ -94,10 +99,16 @@ bool wal_syncer::sync_wal() {
       return false;
     }
   }
+  const auto started = std::chrono::steady_clock::now();
   int rc = 0;
   do {
     rc = ::fdatasync(fd_);
   } while (rc != 0 && errno == EINTR);
+  {
+    std::lock_guard lk(mu_);
+    ++done_.syncs;
+    done_.time += std::chrono::steady_clock::now() - started;
+  }
   if (rc != 0) {
     const int err = errno;
     log::error("store: fdatasync of the WAL failed, no more writes are acknowledged until restart path=\"{}\" error=\"{}\"",

@@ -10,7 +10,9 @@
 // machine) overlaps SQLite's work instead of stopping it. One fdatasync
 // covers every batch committed before it started.
 
+#include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <mutex>
@@ -50,6 +52,13 @@ class wal_syncer {
   // later success proves nothing). Thread-safe.
   bool failed() const;
 
+  // Syncs done so far and their total time. Thread-safe.
+  struct totals {
+    std::uint64_t syncs = 0;
+    std::chrono::nanoseconds time{0};
+  };
+  totals done() const;
+
  private:
   void run();
   bool sync_wal();  // syncer thread (or the caller when not running)
@@ -62,6 +71,7 @@ class wal_syncer {
   bool running_ = false;
   bool stopping_ = false;
   bool failed_ = false;
+  totals done_;
   std::thread thread_;
 };
 

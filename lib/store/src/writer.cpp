@@ -291,8 +291,13 @@ struct writer::impl {
         page_limit = std::exchange(max_page_count, std::nullopt);
       }
       if (wal_pages >= restart_pages) {
+        const auto waited_from = std::chrono::steady_clock::now();
         checkpoints.catch_up();
         wal_pages = 0;
+        const auto waited = std::chrono::steady_clock::now() - waited_from;
+        std::lock_guard lk(mu);
+        ++stats.checkpoint_waits;
+        stats.checkpoint_wait_time += waited;
       }
       if (page_limit) {
         db.tryExec("PRAGMA max_page_count=" + std::to_string(*page_limit == 0 ? 4294967294ULL : *page_limit));
@@ -302,7 +307,9 @@ struct writer::impl {
         answer(batch, results);  // all unavailable: nothing more is acknowledged
         continue;
       }
+      const auto applied_from = std::chrono::steady_clock::now();
       if (!applier.apply(batch, results)) results.assign(batch.size(), write_result{});
+      const auto applying = std::chrono::steady_clock::now() - applied_from;
       const auto writes = static_cast<std::size_t>(
           std::count_if(batch.begin(), batch.end(), [](const work& x) { return std::holds_alternative<pending_write>(x); }));
       // Counted before anyone is answered, so a client that got its answer
@@ -311,6 +318,7 @@ struct writer::impl {
         std::lock_guard lk(mu);
         ++stats.batches;
         stats.notifications += writes;
+        stats.commit_time += applying;
         stats.last_batch_size = batch.size();
       }
       answer(batch, results);
@@ -429,8 +437,18 @@ void writer::stop() {
 }
 
 writer_stats writer::snapshot() const {
-  std::lock_guard lk(impl_->mu);
-  return impl_->stats;
+  writer_stats s;
+  {
+    std::lock_guard lk(impl_->mu);
+    s = impl_->stats;
+  }
+  if (impl_->syncer) {
+    const auto synced = impl_->syncer->done();
+    s.wal_syncs = synced.syncs;
+    s.wal_sync_time = synced.time;
+    s.wal_sync_failed = impl_->syncer->failed();
+  }
+  return s;
 }
 
 void writer::set_max_page_count(std::uint64_t pages) {

@@ -230,6 +230,33 @@ TEST(QueryMetrics, ExpositionParsesAndEveryNameIsRcvault) {
   EXPECT_GT(m["rcvault_database_bytes"], 0);
   EXPECT_EQ(m["rcvault_writer_notifications_total"], 20);
   EXPECT_TRUE(m.contains("rcvault_writer_queue_depth"));
+  EXPECT_GT(m["rcvault_writer_commit_seconds_total"], 0);
+  // synchronous=normal here: no sync thread, nothing failed.
+  EXPECT_EQ(m["rcvault_writer_wal_syncs_total"], 0);
+  EXPECT_EQ(m["rcvault_writer_wal_sync_failed"], 0);
+  EXPECT_TRUE(m.contains("rcvault_writer_checkpoint_waits_total"));
+  EXPECT_TRUE(m.contains("rcvault_writer_checkpoint_wait_seconds_total"));
+  EXPECT_TRUE(m.contains("rcvault_writer_wal_sync_seconds_total"));
+}
+
+// Once an fdatasync of the WAL failed, rcvault answers every notification 503
+// until restarted: /readyz says so, /healthz (the process runs) does not.
+TEST(QueryEndpoints, ReadinessFailsOnceAWalSyncFailed) {
+  query_archive a(1, small_archive());
+  a.ctx().writer_stats = [] {
+    store::writer_stats w;
+    w.wal_syncs = 3;
+    w.wal_sync_failed = true;
+    return std::optional(w);
+  };
+  auto r = a.get("/readyz");
+  EXPECT_EQ(r.status, 503u);
+  EXPECT_EQ(r.json().at("error").at("code").as_string(), "unavailable");
+  EXPECT_NE(std::string(r.json().at("error").at("message").as_string()).find("fdatasync"), std::string::npos);
+  EXPECT_EQ(a.get("/healthz").status, 200u);
+  auto m = parse_metrics(a.get("/metrics").body);
+  EXPECT_EQ(m["rcvault_writer_wal_sync_failed"], 1);
+  EXPECT_EQ(m["rcvault_writer_wal_syncs_total"], 3);
 }
 
 TEST(QueryMetrics, RouteNamesUsePatternsNotIds) {

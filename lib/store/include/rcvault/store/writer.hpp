@@ -51,6 +51,15 @@ struct writer_stats {
   std::size_t queue_depth = 0;
   std::size_t last_batch_size = 0;
   std::chrono::steady_clock::time_point last_loop;  // watchdog: writer thread alive
+  // Where an acknowledgement's time goes (all totals since start):
+  std::chrono::nanoseconds commit_time{0};           // applying and committing batches
+  std::uint64_t wal_syncs = 0;                       // fdatasyncs of the WAL (synchronous=full)
+  std::chrono::nanoseconds wal_sync_time{0};         // ...and their time
+  std::uint64_t checkpoint_waits = 0;                // writer waiting to start the WAL over
+  std::chrono::nanoseconds checkpoint_wait_time{0};  // ...and their time
+  // True once an fdatasync of the WAL failed: nothing is acknowledged any more
+  // until restart (/readyz answers 503).
+  bool wal_sync_failed = false;
 };
 
 class writer {
@@ -82,7 +91,8 @@ class writer {
   // joins the thread. Idempotent; thread-safe.
   void stop();
 
-  // A consistent snapshot of the counters. Thread-safe.
+  // A snapshot of the counters (the writer's consistent with each other; the
+  // sync thread's read right after). Thread-safe.
   writer_stats snapshot() const;
 
   // Fault injection for tests: the writer thread sets PRAGMA max_page_count to
