@@ -40,10 +40,12 @@ reader_pool::reader_pool(const options& opts, std::size_t threads) : impl_(std::
   // Open every connection before starting any thread, so a bad path throws
   // from here with nothing to join.
   for (std::size_t i = 0; i < n; ++i) impl_->readers.push_back(std::make_unique<reader>(opts));
-  for (auto& r : impl_->readers) impl_->threads.emplace_back([this, rp = r.get()] {
+  for (auto& r : impl_->readers) {
+    impl_->threads.emplace_back([this, rp = r.get()] {
       detail::name_this_thread("rcvault-reader");
       impl_->run(*rp);
     });
+  }
 }
 
 reader_pool::~reader_pool() { stop(); }

@@ -58,7 +58,9 @@ bool wal_syncer::failed() const {
 
 wal_syncer::totals wal_syncer::done() const {
   std::lock_guard lk(mu_);
-  return done_;
+  auto t = done_;
+  t.failed = failed_;
+  return t;
 }
 
 void wal_syncer::run() {

@@ -52,10 +52,12 @@ class wal_syncer {
   // later success proves nothing). Thread-safe.
   bool failed() const;
 
-  // Syncs done so far and their total time. Thread-safe.
+  // Syncs done so far, their total time, and failed() as of the same moment.
+  // Thread-safe.
   struct totals {
     std::uint64_t syncs = 0;
     std::chrono::nanoseconds time{0};
+    bool failed = false;
   };
   totals done() const;
 

@@ -446,7 +446,7 @@ writer_stats writer::snapshot() const {
     const auto synced = impl_->syncer->done();
     s.wal_syncs = synced.syncs;
     s.wal_sync_time = synced.time;
-    s.wal_sync_failed = impl_->syncer->failed();
+    s.wal_sync_failed = synced.failed;
   }
   return s;
 }
