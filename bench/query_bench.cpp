@@ -8,7 +8,7 @@
 //               [--reps N] [--warmup N] [--runs N] [--only KIND,...]
 //
 // The database is generated once through store::writer and cached as
-// DIR/query-<N>-v1.db (DIR: --dir, else $RCVAULT_BENCH_DIR, else the system
+// DIR/query-<N>-v2.db (DIR: --dir, else $RCVAULT_BENCH_DIR, else the system
 // temp dir); a cached file is reused when /v1/stats-style counters say it holds
 // all N messages. Each kind runs `warmup` unmeasured requests, then `reps`
 // measured ones (fewer, at least 20, when the warm-up shows that `reps` would
@@ -528,7 +528,10 @@ int main(int argc, char** argv) {
       dir = (env && *env) ? fs::path(env) : fs::temp_directory_path();
     }
     fs::create_directories(*dir);
-    db = *dir / fmt::format("query-{}-v1.db", count);
+    // The suffix is the schema version the archive was written under: a cache
+    // from an older layout is not reused (the daemon would migrate it, which
+    // gives an upgraded archive's layout, not a new one's).
+    db = *dir / fmt::format("query-{}-v2.db", count);
   }
   if (stored_messages(*db) == static_cast<std::int64_t>(count)) {
     std::fprintf(stderr, "query_bench: reusing %s\n", db->c_str());

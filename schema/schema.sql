@@ -3,7 +3,7 @@
 -- migrations/ in the same commit; a test (Migrate.SchemaFileMatchesWhatMigrationsProduce)
 -- compares it with a migrated database. Read this file; never apply it to a
 -- database that rcvault should migrate later.
--- Schema version 1 (0001_initial).
+-- Schema version 2 (0001_initial, 0002_arrival_row_ids).
 
 -- Applied migrations, written by the runner (lib/store/src/migrations.cpp).
 CREATE TABLE schema_migrations (
@@ -32,9 +32,12 @@ CREATE UNIQUE INDEX events_uuid ON events(uuid);
 CREATE INDEX events_message ON events(message_id) WHERE message_id IS NOT NULL;
 
 -- One row per RingCentral message id; the merged latest state.
--- id (the row id) is creationTime in ms * 1024 plus a small tie breaker, so
--- row id order is creation-time order: keyset paging, the per-number and
--- per-conversation indexes and the full-text index all walk time by row id.
+-- id (the row id) follows arrival: a new message takes the next one, so this
+-- table, parties, attachments and events_message grow at their right end.
+-- sort_key is creationTime in ms * 1024 plus a small tie breaker, unique, so
+-- sort_key order is creation-time order: keyset paging, the per-number and
+-- per-conversation indexes and the full-text index all walk time by sort_key.
+-- (Rows stored before version 2 have id = sort_key.)
 CREATE TABLE messages (
   id                          INTEGER PRIMARY KEY,
   rc_id                       TEXT    NOT NULL,
@@ -64,11 +67,13 @@ CREATE TABLE messages (
   extra                       TEXT,                         -- JSON object of other body fields
   version_time                INTEGER NOT NULL,             -- core::version_key of the stored state
   version_sent                INTEGER NOT NULL,
-  version_uuid                TEXT    NOT NULL
+  version_uuid                TEXT    NOT NULL,
+  sort_key                    INTEGER NOT NULL DEFAULT 0    -- time order, see above; always set by the writer
 );
 CREATE UNIQUE INDEX messages_rc_id ON messages(rc_id);
-CREATE INDEX messages_conversation ON messages(conversation_id, id) WHERE conversation_id IS NOT NULL;
-CREATE INDEX messages_owner ON messages(owner_id, id) WHERE owner_id IS NOT NULL;
+CREATE UNIQUE INDEX messages_sort_key ON messages(sort_key);
+CREATE INDEX messages_conversation ON messages(conversation_id, sort_key) WHERE conversation_id IS NOT NULL;
+CREATE INDEX messages_owner ON messages(owner_id, sort_key) WHERE owner_id IS NOT NULL;
 
 -- from (position 0) and to (positions 1..n) of each message.
 CREATE TABLE parties (
@@ -85,10 +90,11 @@ CREATE TABLE parties (
   fax_error_code    TEXT,
   recipient_id      TEXT,
   extra             TEXT,
+  sort_key          INTEGER NOT NULL DEFAULT 0,    -- the message's sort_key
   PRIMARY KEY (message_id, position)
 ) WITHOUT ROWID;
 -- "latest messages of one number": walk one number's messages in time order.
-CREATE INDEX parties_digits ON parties(digits, message_id) WHERE digits IS NOT NULL;
+CREATE INDEX parties_digits ON parties(digits, sort_key) WHERE digits IS NOT NULL;
 
 CREATE TABLE attachments (
   message_id    INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
@@ -106,13 +112,14 @@ CREATE TABLE attachments (
   PRIMARY KEY (message_id, position)
 ) WITHOUT ROWID;
 
--- Full-text index over message text (subject), rowid = messages.id. External
--- content: the text lives once, in messages.subject; the writer keeps the index
--- in step ('delete' with the old text, then insert the new).
+-- Full-text index over message text (subject), rowid = messages.sort_key, so
+-- matches come in time order. External content: the text lives once, in
+-- messages.subject; the writer keeps the index in step ('delete' with the old
+-- text and key, then insert the new).
 CREATE VIRTUAL TABLE messages_fts USING fts5(
   subject,
   content = 'messages',
-  content_rowid = 'id',
+  content_rowid = 'sort_key',
   tokenize = 'unicode61 remove_diacritics 2'
 );
 

@@ -345,9 +345,9 @@ core::result<messages_request> parse_messages_request(const request& req, const 
   if (!n) return n.error();
   q.limit = *n;
   if (auto v = param(ps, "pageToken")) {
-    auto row = detail::decode_page_token(*v, q.order == store::sort_order::desc ? 'd' : 'a');
-    if (!row) return bad("pageToken", "not a token from this listing (or given with another order)");
-    q.after_row = *row;
+    auto key = detail::decode_page_token(*v, q.order == store::sort_order::desc ? 'd' : 'a');
+    if (!key) return bad("pageToken", "not a token from this listing (or given with another order)");
+    q.after_key = *key;
   }
   if (auto v = param(ps, "format")) {
     if (iequals(*v, "json")) out.format = export_format::json;
@@ -399,7 +399,7 @@ asio::awaitable<std::optional<core::error>> fetch_chunk(const std::shared_ptr<ex
   auto rows = co_await on_reader(*st->pool, reader_job_fn);
   if (!rows) co_return rows.error();
   if (rows->size() < st->query.limit) st->done = true;
-  if (!rows->empty()) st->query.after_row = rows->back().row_id;
+  if (!rows->empty()) st->query.after_key = rows->back().sort_key;
   st->pending = (st->pending ? *st->pending : std::string()) + render_rows(st->format, *rows);
   co_return std::nullopt;
 }
@@ -452,7 +452,7 @@ asio::awaitable<reply> list_messages(const request& req, query_context& ctx, con
   std::optional<std::string> next;
   if (rows->size() > per_page) {
     rows->resize(per_page);
-    next = detail::encode_page_token(q.order == store::sort_order::desc ? 'd' : 'a', rows->back().row_id);
+    next = detail::encode_page_token(q.order == store::sort_order::desc ? 'd' : 'a', rows->back().sort_key);
   }
   boost::json::array records;
   for (const auto& r : *rows) records.push_back(message_to_json(r.msg));
@@ -554,9 +554,9 @@ asio::awaitable<reply> dispatch(const request& req, query_context& ctx, const ma
       if (!n) co_return error_reply(req, n.error());
       mr.query.limit = *n;
       if (auto v = param(ps, "pageToken")) {
-        auto row = detail::decode_page_token(*v, 'a');
-        if (!row) co_return error_reply(req, bad("pageToken", "not a token from this listing"));
-        mr.query.after_row = *row;
+        auto key = detail::decode_page_token(*v, 'a');
+        if (!key) co_return error_reply(req, bad("pageToken", "not a token from this listing"));
+        mr.query.after_key = *key;
       }
       co_return co_await list_messages(req, ctx, mr);
     }
@@ -598,7 +598,7 @@ asio::awaitable<reply> dispatch(const request& req, query_context& ctx, const ma
       std::optional<std::string> next;
       if (convs.size() > limit) {
         convs.resize(limit);
-        next = detail::encode_page_token('c', convs.back().last_message.row_id);
+        next = detail::encode_page_token('c', convs.back().last_message.sort_key);
       }
       boost::json::array records;
       for (const auto& c : convs) {

@@ -22,10 +22,11 @@ core::result<query_params> parse_query_string(std::string_view qs);
 std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space);
 
 // An opaque keyset cursor: a kind letter (d/a: message order, c: conversations,
-// r: rejected) and a row id, base64url-encoded.
+// r: rejected) and a position (a message's sort key, a dead letter's row id),
+// base64url-encoded.
 std::string encode_page_token(char kind, std::int64_t row);
 
-// The row id of a token made by encode_page_token with this `kind`; nullopt otherwise.
+// The position in a token made by encode_page_token with this `kind`; nullopt otherwise.
 std::optional<std::int64_t> decode_page_token(std::string_view token, char kind);
 
 }  // namespace rcvault::http::detail

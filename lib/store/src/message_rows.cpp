@@ -10,11 +10,13 @@
 namespace rcvault::store::detail {
 namespace {
 
+// Every column but the row id, which an insert leaves to SQLite (the next one:
+// arrival order) and an update keeps.
 constexpr const char* message_columns =
-    "id, rc_id, owner_id, type, direction, subject, read_status, message_status, priority, availability, "
+    "rc_id, owner_id, type, direction, subject, read_status, message_status, priority, availability, "
     "conversation_id, creation_time, last_modified_time, sms_delivery_time, sms_sending_attempts_count, "
     "delivery_error_code, segment_count, fax_page_count, fax_resolution, vm_transcription_status, "
-    "pg_to_department, uri, has_from, has_to, has_attachments, extra, version_time, version_sent, version_uuid";
+    "pg_to_department, uri, has_from, has_to, has_attachments, extra, version_time, version_sent, version_uuid, sort_key";
 constexpr int message_column_count = 29;
 
 std::string placeholders(int n) {
@@ -90,7 +92,7 @@ std::optional<bool> column_bool(const SQLite::Column& c) {
 
 message_rows::message_rows(SQLite::Database& db)
     : db_(db),
-      select_message_(db, std::string("SELECT ") + message_columns + " FROM messages WHERE rc_id=?1"),
+      select_message_(db, std::string("SELECT id, ") + message_columns + " FROM messages WHERE rc_id=?1"),
       select_parties_(db,
                       "SELECT position, phone_number, extension_number, extension_id, name, location, target, "
                       "message_status, fax_error_code, recipient_id, extra FROM parties WHERE message_id=?1 "
@@ -98,21 +100,20 @@ message_rows::message_rows(SQLite::Database& db)
       select_attachments_(db,
                           "SELECT id, uri, type, content_type, size, vm_duration, file_name, height, width, extra "
                           "FROM attachments WHERE message_id=?1 ORDER BY position"),
-      id_taken_(db, "SELECT 1 FROM messages WHERE id=?1"),
-      last_id_in_range_(db, "SELECT max(id) FROM messages WHERE id >= ?1 AND id < ?2"),
+      key_taken_(db, "SELECT 1 FROM messages WHERE sort_key=?1"),
+      last_key_in_range_(db, "SELECT max(sort_key) FROM messages WHERE sort_key >= ?1 AND sort_key < ?2"),
       insert_message_(db, std::string("INSERT INTO messages(") + message_columns + ") VALUES(" +
                               placeholders(message_column_count) + ")"),
       update_message_(db, update_sql()),
       insert_party_(db,
                     "INSERT INTO parties(message_id, position, phone_number, digits, extension_number, "
-                    "extension_id, name, location, target, message_status, fax_error_code, recipient_id, extra) "
-                    "VALUES(" + placeholders(13) + ")"),
+                    "extension_id, name, location, target, message_status, fax_error_code, recipient_id, extra, "
+                    "sort_key) VALUES(" + placeholders(14) + ")"),
       insert_attachment_(db,
                          "INSERT INTO attachments(message_id, position, id, uri, type, content_type, size, "
                          "vm_duration, file_name, height, width, extra) VALUES(" + placeholders(12) + ")"),
       delete_parties_(db, "DELETE FROM parties WHERE message_id=?1"),
       delete_attachments_(db, "DELETE FROM attachments WHERE message_id=?1"),
-      move_events_(db, "UPDATE events SET message_id=?1 WHERE message_id=?2"),
       fts_insert_(db, "INSERT INTO messages_fts(rowid, subject) VALUES(?1, ?2)"),
       fts_delete_(db, "INSERT INTO messages_fts(messages_fts, rowid, subject) VALUES('delete', ?1, ?2)") {}
 
@@ -153,6 +154,7 @@ std::optional<stored_message> message_rows::load(const std::string& rc_id) {
   out.version.time = q.getColumn(26).getInt64();
   out.version.sent = q.getColumn(27).getInt64();
   out.version.uuid = q.getColumn(28).getString();
+  out.sort_key = q.getColumn(29).getInt64();
 
   if (has_to) m.to.emplace();
   {
@@ -204,67 +206,67 @@ std::optional<stored_message> message_rows::load(const std::string& rc_id) {
 }
 
 std::int64_t message_rows::place(core::millis base, std::optional<std::int64_t> current) {
-  const std::int64_t first = base * ids_per_ms;
-  const std::int64_t end = first + ids_per_ms;
+  const std::int64_t first = base * keys_per_ms;
+  const std::int64_t end = first + keys_per_ms;
   if (current && *current >= first && *current < end) return *current;
-  // One descent: the id after the last taken one in the range. Messages
+  // One descent: the key after the last taken one in the range. Messages
   // sharing a creation time are common (RingCentral gives whole seconds in
   // places), and probing ids one by one cost a lookup per earlier message.
   {
-    reset_guard g{last_id_in_range_};
-    last_id_in_range_.tryReset();
-    last_id_in_range_.bind(1, static_cast<std::int64_t>(first));
-    last_id_in_range_.bind(2, static_cast<std::int64_t>(end));
-    if (!last_id_in_range_.executeStep() || last_id_in_range_.getColumn(0).isNull()) return first;
-    const std::int64_t last = last_id_in_range_.getColumn(0).getInt64();
+    reset_guard g{last_key_in_range_};
+    last_key_in_range_.tryReset();
+    last_key_in_range_.bind(1, static_cast<std::int64_t>(first));
+    last_key_in_range_.bind(2, static_cast<std::int64_t>(end));
+    if (!last_key_in_range_.executeStep() || last_key_in_range_.getColumn(0).isNull()) return first;
+    const std::int64_t last = last_key_in_range_.getColumn(0).getInt64();
     if (last + 1 < end) return last + 1;
   }
-  // The range's top id is taken: the first free one from its start (ids freed
-  // when a message moved to another creation time; past the range only when
-  // 1024 messages share the millisecond).
-  reset_guard g{id_taken_};
-  for (std::int64_t id = first;; ++id) {
-    id_taken_.tryReset();
-    id_taken_.bind(1, static_cast<std::int64_t>(id));
-    if (!id_taken_.executeStep()) return id;
+  // The range's top key is taken: the first free one from its start (keys
+  // freed when a message moved to another creation time; past the range only
+  // when 1024 messages share the millisecond).
+  reset_guard g{key_taken_};
+  for (std::int64_t key = first;; ++key) {
+    key_taken_.tryReset();
+    key_taken_.bind(1, static_cast<std::int64_t>(key));
+    if (!key_taken_.executeStep()) return key;
   }
 }
 
-void message_rows::bind_message(SQLite::Statement& s, std::int64_t row_id, const core::message& m,
+void message_rows::bind_message(SQLite::Statement& s, std::int64_t sort_key, const core::message& m,
                                 const core::version_key& v) {
   s.tryReset();
-  s.bind(1, static_cast<std::int64_t>(row_id));
-  s.bind(2, m.id);
-  bind_opt(s, 3, m.owner_id);
-  bind_opt(s, 4, m.type);
-  bind_opt(s, 5, m.direction);
-  bind_opt(s, 6, m.subject);
-  bind_opt(s, 7, m.read_status);
-  bind_opt(s, 8, m.message_status);
-  bind_opt(s, 9, m.priority);
-  bind_opt(s, 10, m.availability);
-  bind_opt(s, 11, m.conversation_id);
-  bind_opt(s, 12, m.creation_time);
-  bind_opt(s, 13, m.last_modified_time);
-  bind_opt(s, 14, m.sms_delivery_time);
-  bind_opt(s, 15, m.sms_sending_attempts_count);
-  bind_opt(s, 16, m.delivery_error_code);
-  bind_opt(s, 17, m.segment_count);
-  bind_opt(s, 18, m.fax_page_count);
-  bind_opt(s, 19, m.fax_resolution);
-  bind_opt(s, 20, m.vm_transcription_status);
-  bind_opt(s, 21, m.pg_to_department);
-  bind_opt(s, 22, m.uri);
-  s.bind(23, m.from ? 1 : 0);
-  s.bind(24, m.to ? 1 : 0);
-  s.bind(25, m.attachments ? 1 : 0);
-  bind_extra(s, 26, m.extra);
-  s.bind(27, static_cast<std::int64_t>(v.time));
-  s.bind(28, static_cast<std::int64_t>(v.sent));
-  s.bind(29, v.uuid);
+  s.bind(1, m.id);
+  bind_opt(s, 2, m.owner_id);
+  bind_opt(s, 3, m.type);
+  bind_opt(s, 4, m.direction);
+  bind_opt(s, 5, m.subject);
+  bind_opt(s, 6, m.read_status);
+  bind_opt(s, 7, m.message_status);
+  bind_opt(s, 8, m.priority);
+  bind_opt(s, 9, m.availability);
+  bind_opt(s, 10, m.conversation_id);
+  bind_opt(s, 11, m.creation_time);
+  bind_opt(s, 12, m.last_modified_time);
+  bind_opt(s, 13, m.sms_delivery_time);
+  bind_opt(s, 14, m.sms_sending_attempts_count);
+  bind_opt(s, 15, m.delivery_error_code);
+  bind_opt(s, 16, m.segment_count);
+  bind_opt(s, 17, m.fax_page_count);
+  bind_opt(s, 18, m.fax_resolution);
+  bind_opt(s, 19, m.vm_transcription_status);
+  bind_opt(s, 20, m.pg_to_department);
+  bind_opt(s, 21, m.uri);
+  s.bind(22, m.from ? 1 : 0);
+  s.bind(23, m.to ? 1 : 0);
+  s.bind(24, m.attachments ? 1 : 0);
+  bind_extra(s, 25, m.extra);
+  s.bind(26, static_cast<std::int64_t>(v.time));
+  s.bind(27, static_cast<std::int64_t>(v.sent));
+  s.bind(28, v.uuid);
+  s.bind(29, static_cast<std::int64_t>(sort_key));
 }
 
-void message_rows::insert_children(std::int64_t row_id, const core::message& m) {
+void message_rows::insert_children(std::int64_t row_id, std::int64_t sort_key, const core::message& m) {
   auto put_party = [&](int position, const core::party& p) {
     auto& s = insert_party_;
     s.tryReset();
@@ -286,6 +288,7 @@ void message_rows::insert_children(std::int64_t row_id, const core::message& m) 
     bind_opt(s, 11, p.fax_error_code);
     bind_opt(s, 12, p.recipient_id);
     bind_extra(s, 13, p.extra);
+    s.bind(14, static_cast<std::int64_t>(sort_key));
     s.exec();
   };
   if (m.from) put_party(0, *m.from);
@@ -313,24 +316,27 @@ void message_rows::insert_children(std::int64_t row_id, const core::message& m) 
   }
 }
 
-void message_rows::insert(std::int64_t row_id, const core::message& m, const core::version_key& v) {
-  bind_message(insert_message_, row_id, m, v);
+std::int64_t message_rows::insert(std::int64_t sort_key, const core::message& m, const core::version_key& v) {
+  bind_message(insert_message_, sort_key, m, v);
   insert_message_.exec();
-  insert_children(row_id, m);
+  const std::int64_t row_id = db_.getLastInsertRowid();
+  insert_children(row_id, sort_key, m);
   if (m.subject) {
     fts_insert_.tryReset();
-    fts_insert_.bind(1, static_cast<std::int64_t>(row_id));
+    fts_insert_.bind(1, static_cast<std::int64_t>(sort_key));
     fts_insert_.bind(2, *m.subject);
     fts_insert_.exec();
   }
+  return row_id;
 }
 
-void message_rows::rewrite(const stored_message& old, std::int64_t row_id, const core::message& m,
+void message_rows::rewrite(const stored_message& old, std::int64_t sort_key, const core::message& m,
                            const core::version_key& v) {
-  const bool same_text = row_id == old.row_id && m.subject == old.msg.subject;
-  if (!same_text && old.msg.subject) {
+  // The full-text entry is keyed by sort key: it moves when the key or the text changes.
+  const bool same_entry = sort_key == old.sort_key && m.subject == old.msg.subject;
+  if (!same_entry && old.msg.subject) {
     fts_delete_.tryReset();
-    fts_delete_.bind(1, static_cast<std::int64_t>(old.row_id));
+    fts_delete_.bind(1, static_cast<std::int64_t>(old.sort_key));
     fts_delete_.bind(2, *old.msg.subject);
     fts_delete_.exec();
   }
@@ -339,19 +345,13 @@ void message_rows::rewrite(const stored_message& old, std::int64_t row_id, const
     s->bind(1, static_cast<std::int64_t>(old.row_id));
     s->exec();
   }
-  bind_message(update_message_, row_id, m, v);
+  bind_message(update_message_, sort_key, m, v);
   update_message_.bind(message_column_count + 1, static_cast<std::int64_t>(old.row_id));
   update_message_.exec();
-  if (row_id != old.row_id) {
-    move_events_.tryReset();
-    move_events_.bind(1, static_cast<std::int64_t>(row_id));
-    move_events_.bind(2, static_cast<std::int64_t>(old.row_id));
-    move_events_.exec();
-  }
-  insert_children(row_id, m);
-  if (!same_text && m.subject) {
+  insert_children(old.row_id, sort_key, m);
+  if (!same_entry && m.subject) {
     fts_insert_.tryReset();
-    fts_insert_.bind(1, static_cast<std::int64_t>(row_id));
+    fts_insert_.bind(1, static_cast<std::int64_t>(sort_key));
     fts_insert_.bind(2, *m.subject);
     fts_insert_.exec();
   }

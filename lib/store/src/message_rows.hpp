@@ -19,15 +19,17 @@ std::optional<std::string> column_text(const SQLite::Column& c);
 std::optional<std::int64_t> column_int(const SQLite::Column& c);
 std::optional<bool> column_bool(const SQLite::Column& c);
 
-// A message as stored: its row id, the merged state and the version it holds.
+// A message as stored: its row id (arrival order), its sort key (time order),
+// the merged state and the version it holds.
 struct stored_message {
   std::int64_t row_id = 0;
+  std::int64_t sort_key = 0;
   core::message msg;
   core::version_key version;
 };
 
-// The row id range of a base time: ids are base * 1024 + a tie breaker.
-constexpr std::int64_t ids_per_ms = 1024;
+// The sort-key range of a base time: keys are base * 1024 + a tie breaker.
+constexpr std::int64_t keys_per_ms = 1024;
 
 class message_rows {
  public:
@@ -37,35 +39,35 @@ class message_rows {
   // The stored message with RingCentral id `rc_id`, or nullopt.
   std::optional<stored_message> load(const std::string& rc_id);
 
-  // The row id to give a message whose base time is `base`: `current` when it
-  // already lies in the base's range, else the id after the range's last
-  // taken one, else (the top is taken) the first free id from base * 1024 on.
+  // The sort key to give a message whose base time is `base`: `current` when
+  // it already lies in the base's range, else the key after the range's last
+  // taken one, else (the top is taken) the first free key from base * 1024 on.
   std::int64_t place(core::millis base, std::optional<std::int64_t> current);
 
-  // Inserts a new message with every child row and its full-text entry.
-  void insert(std::int64_t row_id, const core::message& m, const core::version_key& v);
+  // Inserts a new message at the next row id with every child row and its
+  // full-text entry under `sort_key`; returns the new row id.
+  std::int64_t insert(std::int64_t sort_key, const core::message& m, const core::version_key& v);
 
-  // Replaces `old` by `m` at `row_id` (which may differ: the row and the
-  // events pointing at it move). Needs deferred foreign keys in the transaction.
-  void rewrite(const stored_message& old, std::int64_t row_id, const core::message& m, const core::version_key& v);
+  // Replaces `old` by `m` in place (same row id), now ordered by `sort_key`
+  // (which may differ from old.sort_key).
+  void rewrite(const stored_message& old, std::int64_t sort_key, const core::message& m, const core::version_key& v);
 
  private:
-  void bind_message(SQLite::Statement& s, std::int64_t row_id, const core::message& m, const core::version_key& v);
-  void insert_children(std::int64_t row_id, const core::message& m);
+  void bind_message(SQLite::Statement& s, std::int64_t sort_key, const core::message& m, const core::version_key& v);
+  void insert_children(std::int64_t row_id, std::int64_t sort_key, const core::message& m);
 
   SQLite::Database& db_;
   SQLite::Statement select_message_;
   SQLite::Statement select_parties_;
   SQLite::Statement select_attachments_;
-  SQLite::Statement id_taken_;
-  SQLite::Statement last_id_in_range_;
+  SQLite::Statement key_taken_;
+  SQLite::Statement last_key_in_range_;
   SQLite::Statement insert_message_;
   SQLite::Statement update_message_;
   SQLite::Statement insert_party_;
   SQLite::Statement insert_attachment_;
   SQLite::Statement delete_parties_;
   SQLite::Statement delete_attachments_;
-  SQLite::Statement move_events_;
   SQLite::Statement fts_insert_;
   SQLite::Statement fts_delete_;
 };

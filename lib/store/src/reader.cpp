@@ -19,16 +19,16 @@ namespace rcvault::store {
 
 namespace {
 
-// Row ids encode creationTime (ms * 1024 + a tie breaker below 1024; see the
-// schema), so a time bound is also a row-id bound that every index can seek to.
-constexpr std::int64_t row_id_scale = detail::ids_per_ms;
+// Sort keys encode creationTime (ms * 1024 + a tie breaker below 1024; see the
+// schema), so a time bound is also a sort-key bound that every index can seek to.
+constexpr std::int64_t key_scale = detail::keys_per_ms;
 
 constexpr const char* message_columns =
     "m.id, m.rc_id, m.owner_id, m.type, m.direction, m.subject, m.read_status, m.message_status, "
     "m.priority, m.availability, m.conversation_id, m.creation_time, m.last_modified_time, "
     "m.sms_delivery_time, m.sms_sending_attempts_count, m.delivery_error_code, m.segment_count, "
     "m.fax_page_count, m.fax_resolution, m.vm_transcription_status, m.pg_to_department, m.uri, "
-    "m.has_from, m.has_to, m.has_attachments, m.extra";
+    "m.has_from, m.has_to, m.has_attachments, m.extra, m.sort_key";
 
 using detail::column_bool;
 using detail::column_int;
@@ -45,6 +45,7 @@ boost::json::object parse_extra(const SQLite::Column& c) {
 }
 
 struct message_row {
+  std::int64_t row = 0;  // messages.id, which its parties and attachments carry
   stored_message sm;
   bool has_from = false;
   bool has_to = false;
@@ -54,7 +55,7 @@ struct message_row {
 message_row read_message_row(SQLite::Statement& s) {
   message_row r;
   auto& m = r.sm.msg;
-  r.sm.row_id = s.getColumn(0).getInt64();
+  r.row = s.getColumn(0).getInt64();
   m.id = s.getColumn(1).getString();
   m.owner_id = column_text(s.getColumn(2));
   m.type = column_text(s.getColumn(3));
@@ -80,6 +81,7 @@ message_row read_message_row(SQLite::Statement& s) {
   r.has_to = s.getColumn(23).getInt64() != 0;
   r.has_attachments = s.getColumn(24).getInt64() != 0;
   m.extra = parse_extra(s.getColumn(25));
+  r.sm.sort_key = s.getColumn(26).getInt64();
   return r;
 }
 
@@ -204,7 +206,7 @@ struct reader::impl {
   void load_children(message_row& r) {
     auto& m = r.sm.msg;
     if (r.has_to) m.to.emplace();
-    for (auto& [position, p] : parties(r.sm.row_id)) {
+    for (auto& [position, p] : parties(r.row)) {
       if (position == 0) {
         if (r.has_from) m.from = std::move(p);
       } else if (r.has_to) {
@@ -216,7 +218,7 @@ struct reader::impl {
     auto& s = stmt(
         "SELECT id, uri, type, content_type, size, vm_duration, file_name, height, width, extra "
         "FROM attachments WHERE message_id = ? ORDER BY position");
-    s.bind(1, r.sm.row_id);
+    s.bind(1, r.row);
     while (s.executeStep()) {
       core::attachment a;
       a.id = s.getColumn(0).getString();
@@ -245,7 +247,7 @@ struct reader::impl {
   // With both a number and words, which index drives messages()? Checking a
   // row against its parties is a probe of a few primary-key entries; checking
   // it against the FTS index opens the MATCH again, some ten times dearer. So
-  // the FTS index drives when, within the row-id window the walk covers, the
+  // the FTS index drives when, within the sort-key window the walk covers, the
   // words match fewer than `ratio` times as many rows as the number has:
   // counted by walking both indexes a bounded way (a millisecond at most),
   // which turns a rare word with a busy number from a walk of every one of
@@ -253,19 +255,19 @@ struct reader::impl {
   bool text_drives(const message_query& q, const std::string& match) {
     constexpr std::int64_t phone_cap = 1024;
     constexpr std::int64_t ratio = 8;
-    // The row-id window [lo, hi) the walk covers: the dates and the cursor.
-    constexpr std::int64_t max_row = std::numeric_limits<std::int64_t>::max();
+    // The sort-key window [lo, hi) the walk covers: the dates and the cursor.
+    constexpr std::int64_t max_key = std::numeric_limits<std::int64_t>::max();
     std::int64_t lo = std::numeric_limits<std::int64_t>::min();
-    std::int64_t hi = max_row;
-    if (q.date_from) lo = *q.date_from * row_id_scale;
-    if (q.date_to) hi = *q.date_to * row_id_scale;
-    if (q.after_row) {
-      if (q.order == sort_order::desc) hi = std::min(hi, *q.after_row);
-      else lo = std::max(lo, *q.after_row == max_row ? max_row : *q.after_row + 1);
+    std::int64_t hi = max_key;
+    if (q.date_from) lo = *q.date_from * key_scale;
+    if (q.date_to) hi = *q.date_to * key_scale;
+    if (q.after_key) {
+      if (q.order == sort_order::desc) hi = std::min(hi, *q.after_key);
+      else lo = std::max(lo, *q.after_key == max_key ? max_key : *q.after_key + 1);
     }
     auto& ps = stmt(
         "SELECT count(*) FROM (SELECT 1 FROM parties WHERE digits IN (:k0, :k1, :k2) "
-        "AND message_id >= :lo AND message_id < :hi LIMIT :cap)");
+        "AND sort_key >= :lo AND sort_key < :hi LIMIT :cap)");
     for (int i = 0; i < 3; ++i)
       ps.bind((":k" + std::to_string(i)).c_str(),
               q.phone_keys[std::min<std::size_t>(static_cast<std::size_t>(i), q.phone_keys.size() - 1)]);
@@ -347,9 +349,9 @@ core::result<std::vector<stored_message>> reader::messages(const message_query& 
         (q.direction && impl_->counter(detail::direction_counter(*q.direction)) <= 0))
       return std::vector<stored_message>{};
 
-    // One driver walks an index in row-id order and stops at LIMIT: the
+    // One driver walks an index in sort-key order and stops at LIMIT: the
     // conversation index, one number's parties_digits range, the FTS index in
-    // rowid order, the owner index, or the table itself. Other filters are
+    // rowid (= sort key) order, the owner index, or messages_sort_key. Other filters are
     // checked per row. CROSS JOIN pins the driver as the outer loop.
     enum class driver { conversation, phone, text, owner, table };
     driver d = q.conversation_id ? driver::conversation
@@ -359,15 +361,15 @@ core::result<std::vector<stored_message>> reader::messages(const message_query& 
                : driver::table;
     if (d == driver::phone && match && impl_->text_drives(q, *match)) d = driver::text;
 
-    std::string id_col = "m.id";
+    std::string key_col = "m.sort_key";
     std::string from = "messages m";
     if (d == driver::phone) {
-      id_col = "p.message_id";
+      key_col = "p.sort_key";
       from = "parties p CROSS JOIN messages m ON m.id = p.message_id";
     } else if (d == driver::text) {
       // FTS5's MATCH names the table itself, so the driver keeps its name.
-      id_col = "messages_fts.rowid";
-      from = "messages_fts CROSS JOIN messages m ON m.id = messages_fts.rowid";
+      key_col = "messages_fts.rowid";
+      from = "messages_fts CROSS JOIN messages m ON m.sort_key = messages_fts.rowid";
     }
 
     std::string where;
@@ -377,11 +379,11 @@ core::result<std::vector<stored_message>> reader::messages(const message_query& 
       add("NOT EXISTS (SELECT 1 FROM parties p2 WHERE p2.message_id = p.message_id AND p2.position < p.position "
           "AND p2.digits = p.digits)");
     } else if (!q.phone_keys.empty()) {
-      add("EXISTS (SELECT 1 FROM parties p2 WHERE p2.message_id = " + id_col + " AND p2.digits IN (:k0, :k1, :k2))");
+      add("EXISTS (SELECT 1 FROM parties p2 WHERE p2.message_id = m.id AND p2.digits IN (:k0, :k1, :k2))");
     }
     if (match) {
       if (d == driver::text) add("messages_fts MATCH :match");
-      else add("EXISTS (SELECT 1 FROM messages_fts WHERE messages_fts MATCH :match AND messages_fts.rowid = m.id)");
+      else add("EXISTS (SELECT 1 FROM messages_fts WHERE messages_fts MATCH :match AND messages_fts.rowid = m.sort_key)");
     }
     if (q.conversation_id) add("m.conversation_id = :conversation");
     if (q.owner_id) add(d == driver::owner || d == driver::table ? "m.owner_id = :owner" : "+m.owner_id = :owner");
@@ -391,16 +393,16 @@ core::result<std::vector<stored_message>> reader::messages(const message_query& 
     if (q.message_status) add("m.message_status = :message_status");
     if (q.availability) add("m.availability = :availability");
     if (q.date_from) {
-      add(id_col + " >= :row_from");
+      add(key_col + " >= :key_from");
       add("m.creation_time >= :date_from");
     }
     if (q.date_to) {
-      add(id_col + " < :row_to");
+      add(key_col + " < :key_to");
       add("m.creation_time < :date_to");
     }
-    if (q.after_row) add(id_col + (desc ? " < :after" : " > :after"));
+    if (q.after_key) add(key_col + (desc ? " < :after" : " > :after"));
 
-    const std::string sql = std::string("SELECT ") + message_columns + " FROM " + from + where + " ORDER BY " + id_col +
+    const std::string sql = std::string("SELECT ") + message_columns + " FROM " + from + where + " ORDER BY " + key_col +
                             (desc ? " DESC" : " ASC") + " LIMIT :limit";
 
     auto bind_common = [&](SQLite::Statement& s) {
@@ -416,14 +418,14 @@ core::result<std::vector<stored_message>> reader::messages(const message_query& 
       bind_opt(":message_status", q.message_status);
       bind_opt(":availability", q.availability);
       if (q.date_from) {
-        s.bind(":row_from", *q.date_from * row_id_scale);
+        s.bind(":key_from", *q.date_from * key_scale);
         s.bind(":date_from", *q.date_from);
       }
       if (q.date_to) {
-        s.bind(":row_to", *q.date_to * row_id_scale);
+        s.bind(":key_to", *q.date_to * key_scale);
         s.bind(":date_to", *q.date_to);
       }
-      if (q.after_row) s.bind(":after", *q.after_row);
+      if (q.after_key) s.bind(":after", *q.after_key);
       s.bind(":limit", static_cast<std::int64_t>(q.limit));
       if (d != driver::phone && !q.phone_keys.empty()) {
         // Unused key slots repeat the first key.
@@ -447,10 +449,10 @@ core::result<std::vector<stored_message>> reader::messages(const message_query& 
         rows.insert(rows.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
       }
       std::sort(rows.begin(), rows.end(), [&](const message_row& a, const message_row& b) {
-        return desc ? a.sm.row_id > b.sm.row_id : a.sm.row_id < b.sm.row_id;
+        return desc ? a.sm.sort_key > b.sm.sort_key : a.sm.sort_key < b.sm.sort_key;
       });
       rows.erase(std::unique(rows.begin(), rows.end(),
-                             [](const message_row& a, const message_row& b) { return a.sm.row_id == b.sm.row_id; }),
+                             [](const message_row& a, const message_row& b) { return a.row == b.row; }),
                  rows.end());
       if (rows.size() > q.limit) rows.resize(q.limit);
     } else {
@@ -497,7 +499,7 @@ std::optional<stored_event> reader::event(std::string_view uuid) {
   return std::move(events.front());
 }
 
-std::vector<conversation_summary> reader::conversations(std::optional<std::int64_t> before_row, std::size_t limit) {
+std::vector<conversation_summary> reader::conversations(std::optional<std::int64_t> before_key, std::size_t limit) {
   impl::snapshot snap(*impl_);
   // Walk messages newest first and keep a message when no newer one of its
   // conversation exists: that is the conversation's newest message, met in
@@ -507,11 +509,11 @@ std::vector<conversation_summary> reader::conversations(std::optional<std::int64
   // probe each; counting and loading happen only for the conversations returned.
   auto newest = impl_->query_rows(
       std::string("SELECT ") + message_columns +
-          " FROM messages m WHERE m.id < :before AND m.conversation_id IS NOT NULL AND NOT EXISTS ("
-          "SELECT 1 FROM messages n WHERE n.conversation_id = m.conversation_id AND n.id > m.id) "
-          "ORDER BY m.id DESC LIMIT :limit",
+          " FROM messages m WHERE m.sort_key < :before AND m.conversation_id IS NOT NULL AND NOT EXISTS ("
+          "SELECT 1 FROM messages n WHERE n.conversation_id = m.conversation_id AND n.sort_key > m.sort_key) "
+          "ORDER BY m.sort_key DESC LIMIT :limit",
       [&](SQLite::Statement& s) {
-        s.bind(":before", before_row.value_or(std::numeric_limits<std::int64_t>::max()));
+        s.bind(":before", before_key.value_or(std::numeric_limits<std::int64_t>::max()));
         s.bind(":limit", static_cast<std::int64_t>(limit));
       });
   std::vector<conversation_summary> out;
@@ -576,16 +578,16 @@ store_stats reader::stats() {
     s.executeStep();
     st.rejected = s.getColumn(0).getInt64();
   }
-  // Row ids follow creation time, so both ends are one index step each.
+  // Sort keys follow creation time, so both ends are one index step each.
   auto first_time = [&](const std::string& sql) -> std::optional<core::millis> {
     auto& s = impl_->stmt(sql);
     if (!s.executeStep()) return std::nullopt;
     return s.getColumn(0).getInt64();
   };
   st.oldest_message =
-      first_time("SELECT creation_time FROM messages WHERE creation_time IS NOT NULL ORDER BY id ASC LIMIT 1");
+      first_time("SELECT creation_time FROM messages WHERE creation_time IS NOT NULL ORDER BY sort_key ASC LIMIT 1");
   st.newest_message =
-      first_time("SELECT creation_time FROM messages WHERE creation_time IS NOT NULL ORDER BY id DESC LIMIT 1");
+      first_time("SELECT creation_time FROM messages WHERE creation_time IS NOT NULL ORDER BY sort_key DESC LIMIT 1");
   return st;
 }
 

@@ -81,9 +81,6 @@ class batch_applier {
     counter_deltas counters;
     try {
       db_.exec("BEGIN IMMEDIATE");
-      // A message that moves to a new row id is briefly referenced by its
-      // old id; checked at COMMIT instead.
-      db_.exec("PRAGMA defer_foreign_keys=ON");
       for (std::size_t i = 0; i < batch.size(); ++i) {
         if (auto* w = std::get_if<pending_write>(&batch[i])) results[i] = write(*w, counters);
         else reject(std::get<rejected_request>(batch[i]), counters);
@@ -146,8 +143,8 @@ class batch_applier {
     const auto key = core::version_of(n);
     auto stored = rows_.load(m.id);
     if (!stored) {
-      const auto row = rows_.place(m.creation_time.value_or(key.time), std::nullopt);
-      rows_.insert(row, m, key);
+      const auto sort_key = rows_.place(m.creation_time.value_or(key.time), std::nullopt);
+      const auto row = rows_.insert(sort_key, m, key);
       point_event(event_id, row, core::outcome::applied);
       counters.add("messages.total", 1);
       counters.type_and_direction(m, 1);
@@ -156,10 +153,11 @@ class batch_applier {
     if (key > stored->version) {
       core::message merged = stored->msg;
       core::merge_newer(merged, m);
-      // Without a creationTime the row keeps the base of its oldest version.
-      const auto row = merged.creation_time ? rows_.place(*merged.creation_time, stored->row_id) : stored->row_id;
-      rows_.rewrite(*stored, row, merged, key);
-      point_event(event_id, row, core::outcome::applied);
+      // Without a creationTime the message keeps the base of its oldest version.
+      const auto sort_key =
+          merged.creation_time ? rows_.place(*merged.creation_time, stored->sort_key) : stored->sort_key;
+      rows_.rewrite(*stored, sort_key, merged, key);
+      point_event(event_id, stored->row_id, core::outcome::applied);
       counters.type_and_direction(stored->msg, -1);
       counters.type_and_direction(merged, 1);
       return core::outcome::applied;
@@ -198,8 +196,8 @@ class batch_applier {
     core::message folded = versions.front().msg;
     for (std::size_t i = 1; i < versions.size(); ++i) core::merge_newer(folded, versions[i].msg);
     const auto base = folded.creation_time.value_or(versions.front().key.time);
-    const auto row = rows_.place(base, stored.row_id);
-    rows_.rewrite(stored, row, folded, versions.back().key);
+    const auto sort_key = rows_.place(base, stored.sort_key);
+    rows_.rewrite(stored, sort_key, folded, versions.back().key);
     counters.type_and_direction(stored.msg, -1);
     counters.type_and_direction(folded, 1);
   }

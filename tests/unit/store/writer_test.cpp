@@ -53,9 +53,12 @@ TEST(Writer, StoresNewMessageWithParties) {
   w.stop();
   EXPECT_EQ(r.status, store::write_status::stored);
   EXPECT_EQ(r.outcome, core::outcome::applied);
-  EXPECT_EQ(query_int(f.opts, "SELECT id FROM messages WHERE rc_id='1001'"), t0 * 1024);
-  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM parties WHERE digits='16505550100' AND position=0"), 1);
-  EXPECT_EQ(query_int(f.opts, "SELECT message_id FROM events WHERE uuid='u1'"), t0 * 1024);
+  EXPECT_EQ(query_int(f.opts, "SELECT id FROM messages WHERE rc_id='1001'"), 1);
+  EXPECT_EQ(query_int(f.opts, "SELECT sort_key FROM messages WHERE rc_id='1001'"), t0 * 1024);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM parties WHERE digits='16505550100' AND position=0 AND "
+                              "message_id=1 AND sort_key=" + std::to_string(t0 * 1024)),
+            1);
+  EXPECT_EQ(query_int(f.opts, "SELECT message_id FROM events WHERE uuid='u1'"), 1);
 }
 
 TEST(Writer, DuplicateUuidChangesNothing) {
@@ -160,14 +163,63 @@ TEST(Writer, CountersFollowTypeChanges) {
   EXPECT_EQ(counter(f.opts, "events.applied"), 3);
 }
 
-TEST(Writer, SameCreationTimeGetsNextRowId) {
+TEST(Writer, SameCreationTimeGetsNextSortKey) {
   writer_fixture f;
   store::writer w(f.opts, f.bodies.renormaliser());
   w.start();
   test::submit_and_wait(w, test::message_notification(f.bodies, "u1", t0, full_sms("1")));
   test::submit_and_wait(w, test::message_notification(f.bodies, "u2", t0, full_sms("2")));
   w.stop();
-  EXPECT_EQ(query_int(f.opts, "SELECT id FROM messages WHERE rc_id='2'"), t0 * 1024 + 1);
+  EXPECT_EQ(query_int(f.opts, "SELECT sort_key FROM messages WHERE rc_id='2'"), t0 * 1024 + 1);
+}
+
+// Row ids follow arrival (new rows go to the right end of every table), while
+// sort keys, and with them the full-text rowids and the number index, follow
+// creation time.
+TEST(Writer, RowIdsFollowArrivalAndSortKeysFollowCreationTime) {
+  writer_fixture f;
+  store::writer w(f.opts, f.bodies.renormaliser());
+  w.start();
+  auto late = full_sms("1");
+  late.creation_time = t0 + 60'000;
+  test::submit_and_wait(w, test::message_notification(f.bodies, "u1", t0 + 60'000, late));
+  test::submit_and_wait(w, test::message_notification(f.bodies, "u2", t0, full_sms("2")));
+  w.stop();
+  EXPECT_EQ(query_int(f.opts, "SELECT id FROM messages WHERE rc_id='1'"), 1);
+  EXPECT_EQ(query_int(f.opts, "SELECT id FROM messages WHERE rc_id='2'"), 2);
+  EXPECT_EQ(query_int(f.opts, "SELECT sort_key FROM messages WHERE rc_id='1'"), (t0 + 60'000) * 1024);
+  EXPECT_EQ(query_int(f.opts, "SELECT sort_key FROM messages WHERE rc_id='2'"), t0 * 1024);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM parties p JOIN messages m ON m.id = p.message_id "
+                              "WHERE p.sort_key = m.sort_key"),
+            4);
+  EXPECT_EQ(query_int(f.opts, "SELECT (SELECT group_concat(rowid) FROM (SELECT rowid FROM messages_fts "
+                              "WHERE messages_fts MATCH 'archive' ORDER BY rowid)) = '" +
+                              std::to_string(t0 * 1024) + "," + std::to_string((t0 + 60'000) * 1024) + "'"),
+            1);
+}
+
+// A newer version with another creationTime moves the message in time order:
+// its sort key, its parties' keys and its full-text entry move; its row, and
+// the events that point at it, stay.
+TEST(Writer, ChangedCreationTimeMovesTheSortKeyNotTheRow) {
+  writer_fixture f;
+  store::writer w(f.opts, f.bodies.renormaliser());
+  w.start();
+  test::submit_and_wait(w, test::message_notification(f.bodies, "u1", t0, full_sms()));
+  auto moved = full_sms();
+  moved.creation_time = t0 + 5'000;
+  moved.last_modified_time = t0 + 6'000;
+  test::submit_and_wait(w, test::message_notification(f.bodies, "u2", t0 + 6'000, moved));
+  w.stop();
+  const std::string key = std::to_string((t0 + 5'000) * 1024);
+  EXPECT_EQ(query_int(f.opts, "SELECT id FROM messages WHERE rc_id='1001' AND sort_key=" + key), 1);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM parties WHERE message_id=1 AND sort_key=" + key), 2);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM events WHERE message_id=1"), 2);
+  EXPECT_EQ(query_int(f.opts, "SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'archive'"),
+            (t0 + 5'000) * 1024);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'archive'"), 1);
+  SQLite::Database db(f.opts.path.string(), SQLite::OPEN_READWRITE);
+  EXPECT_EQ(db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES('integrity-check', 1)"), 1);
 }
 
 TEST(Writer, RejectedRequestsAreCapped) {
@@ -325,7 +377,7 @@ TEST(WriterConvergence, EveryArrivalOrderGivesTheSameRows) {
     auto got = dump(opts);
     if (permutations == 0) {
       expected = got;
-      EXPECT_EQ(query_int(opts, "SELECT id FROM messages"), t0 * 1024);
+      EXPECT_EQ(query_int(opts, "SELECT sort_key FROM messages"), t0 * 1024);
       EXPECT_EQ(query_int(opts, "SELECT count(*) FROM messages WHERE subject='hello archive' AND read_status='Read' "
                                 "AND availability='Deleted' AND message_status='Delivered'"),
                 1);

@@ -18,7 +18,7 @@
 
 namespace rcvault::store {
 
-// Walk direction over message row ids (= creation time order).
+// Walk direction over message sort keys (= creation time order).
 enum class sort_order { desc, asc };
 
 // The filters of GET /v1/messages; every set field must match.
@@ -35,13 +35,13 @@ struct message_query {
   std::optional<core::millis> date_to;           // creationTime <  date_to
   std::optional<std::string> text;               // user words; every word must occur ("word*" = prefix)
   sort_order order = sort_order::desc;
-  std::optional<std::int64_t> after_row;         // keyset cursor: rows strictly after this one in `order`
+  std::optional<std::int64_t> after_key;         // keyset cursor: messages strictly after this sort key in `order`
   std::size_t limit = 100;
 };
 
-// A message with the row id that orders it (the keyset cursor value).
+// A message with the sort key that orders it (creation time; the keyset cursor value).
 struct stored_message {
-  std::int64_t row_id = 0;
+  std::int64_t sort_key = 0;
   core::message msg;
 };
 
@@ -95,7 +95,7 @@ class reader {
   reader(const reader&) = delete;
   reader& operator=(const reader&) = delete;
 
-  // Up to q.limit messages matching q in q.order, starting after q.after_row.
+  // Up to q.limit messages matching q in q.order, starting after q.after_key.
   // errc::bad_parameter naming `q` when the text cannot be searched. Throws on SQLite failures.
   core::result<std::vector<stored_message>> messages(const message_query& q);
 
@@ -109,8 +109,8 @@ class reader {
   std::optional<stored_event> event(std::string_view uuid);
 
   // Up to `limit` conversations, most recent last message first, whose last
-  // message row is before `before_row` when given.
-  std::vector<conversation_summary> conversations(std::optional<std::int64_t> before_row, std::size_t limit);
+  // message's sort key is below `before_key` when given.
+  std::vector<conversation_summary> conversations(std::optional<std::int64_t> before_key, std::size_t limit);
 
   // Up to `limit` dead letters, newest first, with row ids below `before_row` when given.
   std::vector<rejected_row> rejected(std::optional<std::int64_t> before_row, std::size_t limit);
