@@ -138,6 +138,30 @@ TEST(SystemdNotify, ReadyFollowsTheListeningStatusAndThePortsAcceptAtOnce) {
   EXPECT_EQ(d.process->wait_exit(stop_deadline), 0);
 }
 
+// Migrations run before READY=1 and may take minutes on a large archive: each
+// statement tells the manager where it is and moves the start deadline on,
+// so TimeoutStartSec= does not kill a long one (a fresh database has every
+// migration pending).
+TEST(SystemdNotify, MigrationsExtendTheStartDeadlineBeforeReady) {
+  ready_daemon d;
+  ASSERT_TRUE(d.notify.wait_for("READY=1", start_deadline)) << d.log_text();
+  int extends = 0;
+  bool migrating_status = false;
+  for (const auto& datagram : d.notify.received()) {
+    if (datagram.find("READY=1") != std::string::npos) break;
+    if (datagram.find("EXTEND_TIMEOUT_USEC=60000000") != std::string::npos) ++extends;
+    if (datagram.find("STATUS=migrating the database: 0001_initial statement 1 of ") != std::string::npos)
+      migrating_status = true;
+  }
+  EXPECT_TRUE(migrating_status) << "no STATUS=migrating datagram before READY=1";
+  // One per statement of every migration at least.
+  EXPECT_GE(extends, 10);
+  ASSERT_TRUE(d.wait_ready());
+  EXPECT_NE(d.log_text().find("applying migration name=0002_arrival_row_ids"), std::string::npos) << d.log_text();
+  d.process->signal(SIGTERM);
+  EXPECT_EQ(d.process->wait_exit(stop_deadline), 0);
+}
+
 TEST(SystemdNotify, SigtermSendsStoppingAndExitsZero) {
   ready_daemon d;
   ASSERT_TRUE(d.wait_ready());

@@ -61,6 +61,26 @@ int schema_version(const std::vector<store::migration_info>& status) {
 
 bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
 
+// A migration's progress line on a terminal (statement n of m, what it is,
+// time so far); nothing when stderr is not a terminal.
+store::migration_progress terminal_progress() {
+  if (!stderr_is_terminal()) return {};
+  return [](const store::migration_step& s) {
+    std::fputs(fmt::format("\r\033[Krcvault: migrate: {}: statement {} of {} ({:.60}), {:.0f} s", s.name, s.statement,
+                           s.statements, s.sql, std::chrono::duration<double>(s.elapsed).count())
+                   .c_str(),
+               stderr);
+  };
+}
+
+// Runs the pending migrations with terminal_progress(), clearing its line after.
+core::result<std::vector<store::migration_info>> migrate_showing_progress(const store::options& o) {
+  auto progress = terminal_progress();
+  auto status = store::migrate(o, progress);
+  if (progress) std::fputs("\r\033[K", stderr);
+  return status;
+}
+
 // Reads the whole import source ("-" is stdin).
 std::optional<std::string> read_source(const std::string& file) {
   if (file == "-") {
@@ -100,7 +120,7 @@ int migrate(const config::config& cfg, bool status_only) {
       std::fputs(fmt::format("schema version {}\n", schema_version(*status)).c_str(), stdout);
       return exit_ok;
     }
-    auto status = store::migrate(o);
+    auto status = migrate_showing_progress(o);
     if (!status) return fail(status.error());
     std::fputs(fmt::format("database {}: schema version {} (current)\n", o.path.string(), schema_version(*status))
                    .c_str(),
@@ -127,7 +147,7 @@ int import_file(const config::config& cfg, const std::string& file) {
     std::fputs(fmt::format("rcvault: error: {}:{}: {}\n", name, line, why).c_str(), stderr);
   };
   try {
-    auto migrated = store::migrate(o);
+    auto migrated = migrate_showing_progress(o);
     if (!migrated) return fail(migrated.error());
     store::writer w(o, [](core::event_kind k, std::string_view raw) { return ingest::renormalise(k, raw); });
     w.start();

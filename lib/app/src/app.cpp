@@ -19,6 +19,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <optional>
@@ -155,7 +156,16 @@ core::result<bound_endpoints> app::start(signal_handling signals) {
   auto& m = *impl_;
   const auto opts = store_options(m.cfg);
   try {
-    auto migrated = store::migrate(opts);
+    // Under systemd a long migration (minutes on a large archive) would
+    // outlast TimeoutStartSec=: each step tells the manager where it is and
+    // moves the deadline a minute on, so only a stuck one times out.
+    auto migrated = store::migrate(opts, [](const store::migration_step& s) {
+      if (s.statement == 1 && s.elapsed < std::chrono::seconds(1))
+        log::info("applying migration name={} statements={}", s.name, s.statements);
+      notify_status(fmt::format("migrating the database: {} statement {} of {}, {:.0f} s", s.name, s.statement,
+                                s.statements, std::chrono::duration<double>(s.elapsed).count()));
+      notify_extend_timeout(std::chrono::minutes(1));
+    });
     if (!migrated) return migrated.error();
     m.writer = std::make_unique<store::writer>(opts, &ingest::renormalise);
     m.writer->start();

@@ -33,6 +33,14 @@ void notify_status(std::string_view status) noexcept {
 
 void notify_stopping() noexcept { send("STOPPING=1"); }
 
+void notify_extend_timeout(std::chrono::microseconds from_now) noexcept {
+  try {
+    send(("EXTEND_TIMEOUT_USEC=" + std::to_string(from_now.count())).c_str());
+  } catch (...) {
+    // As for a status line: dropping it is the right call.
+  }
+}
+
 std::optional<std::chrono::microseconds> watchdog_interval() noexcept {
   std::uint64_t usec = 0;
   if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) return std::nullopt;

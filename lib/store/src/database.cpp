@@ -22,9 +22,9 @@ core::error missing_file(const options& opts) {
 
 }  // namespace
 
-core::result<std::vector<migration_info>> migrate(const options& opts) {
+core::result<std::vector<migration_info>> migrate(const options& opts, const migration_progress& progress) {
   auto db = detail::open_connection(opts, detail::role::admin);
-  return detail::apply_pending(db, detail::embedded_migrations());
+  return detail::apply_pending(db, detail::embedded_migrations(), progress);
 }
 
 core::result<std::vector<migration_info>> migration_status(const options& opts) {

@@ -5,9 +5,13 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
+#include <sqlite3.h>
+
+#include <cctype>
 #include <chrono>
 #include <fmt/format.h>
 #include <map>
+#include <string>
 
 namespace rcvault::store::detail {
 namespace {
@@ -35,6 +39,96 @@ std::map<int, applied_row> read_applied(SQLite::Database& db) {
     rows[q.getColumn(0).getInt()] = {q.getColumn(1).getString(), q.getColumn(2).getString(),
                                      q.getColumn(3).getInt64()};
   return rows;
+}
+
+// The statements of a migration file, split where sqlite3_complete says one
+// ends (so a ';' inside a string, a comment or a trigger body does not split),
+// without the ones that are only comments and whitespace.
+std::vector<std::string_view> statements_of(std::string_view sql) {
+  std::vector<std::string_view> out;
+  auto has_code = [](std::string_view part) {
+    for (std::size_t i = 0; i < part.size(); ++i) {
+      if (part[i] == '-' && i + 1 < part.size() && part[i + 1] == '-') {
+        while (i < part.size() && part[i] != '\n') ++i;
+      } else if (!std::isspace(static_cast<unsigned char>(part[i])) && part[i] != ';') {
+        return true;
+      }
+    }
+    return false;
+  };
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    if (sql[i] != ';') continue;
+    const std::string candidate(sql.substr(start, i + 1 - start));
+    if (!sqlite3_complete(candidate.c_str())) continue;
+    if (has_code(sql.substr(start, i + 1 - start))) out.push_back(sql.substr(start, i + 1 - start));
+    start = i + 1;
+  }
+  if (has_code(sql.substr(start))) out.push_back(sql.substr(start));
+  return out;
+}
+
+// The first line of a statement that is not a comment, trimmed, for progress.
+std::string_view first_line(std::string_view statement) {
+  std::size_t i = 0;
+  while (i < statement.size()) {
+    while (i < statement.size() && std::isspace(static_cast<unsigned char>(statement[i]))) ++i;
+    std::size_t end = statement.find('\n', i);
+    if (end == std::string_view::npos) end = statement.size();
+    auto line = statement.substr(i, end - i);
+    if (!line.starts_with("--")) {
+      while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.remove_suffix(1);
+      return line;
+    }
+    i = end;
+  }
+  return {};
+}
+
+// Runs one migration's statements in order, telling `progress` before each
+// and about once a second during a long one (SQLite's progress handler).
+void run_statements(SQLite::Database& db, const migration& m, const migration_progress& progress) {
+  const auto statements = statements_of(m.sql);
+  struct watch {
+    const migration_progress* progress;
+    migration_step step;
+    std::chrono::steady_clock::time_point started;
+    std::chrono::steady_clock::time_point last;
+    void tell() noexcept {
+      last = std::chrono::steady_clock::now();
+      step.elapsed = last - started;
+      try {
+        (*progress)(step);
+      } catch (...) {
+        // Progress is a display: it never stops a migration.
+      }
+    }
+  };
+  watch w{&progress, {}, std::chrono::steady_clock::now(), {}};
+  w.step.name = m.name;
+  w.step.statements = static_cast<int>(statements.size());
+  if (progress) {
+    sqlite3_progress_handler(
+        db.getHandle(), 1'000'000,
+        [](void* p) {
+          auto& w = *static_cast<watch*>(p);
+          if (std::chrono::steady_clock::now() - w.last >= std::chrono::seconds(1)) w.tell();
+          return 0;
+        },
+        &w);
+  }
+  try {
+    for (std::size_t i = 0; i < statements.size(); ++i) {
+      w.step.statement = static_cast<int>(i + 1);
+      w.step.sql = first_line(statements[i]);
+      if (progress) w.tell();
+      db.exec(std::string(statements[i]));
+    }
+  } catch (...) {
+    sqlite3_progress_handler(db.getHandle(), 0, nullptr, nullptr);
+    throw;
+  }
+  sqlite3_progress_handler(db.getHandle(), 0, nullptr, nullptr);
 }
 
 core::millis now_ms() {
@@ -78,7 +172,8 @@ core::result<std::vector<migration_info>> read_status(SQLite::Database& db, std:
   return out;
 }
 
-core::result<std::vector<migration_info>> apply_pending(SQLite::Database& db, std::span<const migration> known) {
+core::result<std::vector<migration_info>> apply_pending(SQLite::Database& db, std::span<const migration> known,
+                                                        const migration_progress& progress) {
   {
     // Take the write lock first so a concurrent migrate cannot interleave
     // between our status check and the first migration.
@@ -99,7 +194,7 @@ core::result<std::vector<migration_info>> apply_pending(SQLite::Database& db, st
     bool applied = false;
     for (const auto& s : *status) applied = applied || (s.version == m.version && s.applied);
     if (applied) continue;
-    db.exec(std::string(m.sql));
+    run_statements(db, m, progress);
     SQLite::Statement ins(db, "INSERT INTO schema_migrations(version, name, checksum, applied_at) VALUES(?,?,?,?)");
     ins.bind(1, m.version);
     ins.bind(2, std::string(m.name));

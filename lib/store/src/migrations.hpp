@@ -29,8 +29,10 @@ std::span<const migration> embedded_migrations() noexcept;
 core::result<std::vector<migration_info>> read_status(SQLite::Database& db, std::span<const migration> known);
 
 // Checks as read_status, then applies each pending migration of `known` in its
-// own IMMEDIATE transaction together with its bookkeeping row; on an error
-// nothing is touched. Throws on SQLite failures.
-core::result<std::vector<migration_info>> apply_pending(SQLite::Database& db, std::span<const migration> known);
+// own IMMEDIATE transaction together with its bookkeeping row, one statement
+// at a time, telling `progress` (when set) where it is; on an error nothing is
+// touched. Throws on SQLite failures.
+core::result<std::vector<migration_info>> apply_pending(SQLite::Database& db, std::span<const migration> known,
+                                                        const migration_progress& progress = {});
 
 }  // namespace rcvault::store::detail

@@ -97,8 +97,22 @@ TEST(Upgrade, Version1ArchiveListsTheSameAfterMigration) {
   write_version1_archive(o);
   const std::int64_t old_row_of_m5 = archived_time(5) * 1024;
 
-  auto migrated = store::migrate(o);
+  std::vector<std::pair<int, std::string>> steps;
+  int statements = 0;
+  auto migrated = store::migrate(o, [&](const store::migration_step& s) {
+    EXPECT_EQ(s.name, "0002_arrival_row_ids");
+    statements = s.statements;
+    if (steps.empty() || steps.back().first != s.statement) steps.emplace_back(s.statement, std::string(s.sql));
+  });
   ASSERT_TRUE(migrated.has_value()) << migrated.error().message;
+  // Progress named every statement of the migration once, in order, by its first line.
+  ASSERT_EQ(static_cast<int>(steps.size()), statements);
+  for (int i = 0; i < statements; ++i) EXPECT_EQ(steps[static_cast<std::size_t>(i)].first, i + 1);
+  EXPECT_EQ(steps.front().second, "ALTER TABLE messages ADD COLUMN sort_key INTEGER NOT NULL DEFAULT 0;");
+  EXPECT_EQ(steps.back().second,
+            "INSERT INTO messages_fts(rowid, subject) SELECT sort_key, subject FROM messages WHERE subject IS NOT NULL;");
+  EXPECT_TRUE(std::any_of(steps.begin(), steps.end(),
+                          [](const auto& s) { return s.second == "CREATE VIRTUAL TABLE messages_fts USING fts5("; }));
   ASSERT_TRUE(store::schema_current(o));
   auto checked = store::check(o);
   ASSERT_TRUE(checked.has_value());

@@ -15,6 +15,10 @@ void notify_ready() noexcept;
 // Sends STATUS=<status> (shown by `systemctl status`); newlines become spaces.
 void notify_status(std::string_view status) noexcept;
 
+// Sends EXTEND_TIMEOUT_USEC: the start (or stop) may take `from_now` longer
+// than TimeoutStartSec= from this moment; send it again before that runs out.
+void notify_extend_timeout(std::chrono::microseconds from_now) noexcept;
+
 // Sends STOPPING=1: call when a graceful shutdown begins.
 void notify_stopping() noexcept;
 
