@@ -32,6 +32,7 @@ CREATE VIRTUAL TABLE messages_fts USING fts5(
   subject,
   content = 'messages',
   content_rowid = 'sort_key',
+  columnsize = 0,
   tokenize = 'unicode61 remove_diacritics 2'
 );
 INSERT INTO messages_fts(rowid, subject) SELECT sort_key, subject FROM messages WHERE subject IS NOT NULL;

@@ -120,6 +120,7 @@ CREATE VIRTUAL TABLE messages_fts USING fts5(
   subject,
   content = 'messages',
   content_rowid = 'sort_key',
+  columnsize = 0,
   tokenize = 'unicode61 remove_diacritics 2'
 );
 
