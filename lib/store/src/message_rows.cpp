@@ -25,7 +25,16 @@ std::string placeholders(int n) {
   return s;
 }
 
-std::string update_sql() {
+// The columns some index of messages holds: an UPDATE that assigns one of
+// them rewrites that index's entry, even to the same value.
+bool indexed_column(const std::string& name) {
+  return name == "rc_id" || name == "sort_key" || name == "conversation_id" || name == "owner_id";
+}
+
+// UPDATE of every column (`with_indexed`) or of the unindexed ones only. Each
+// column keeps its parameter number from message_columns, so bind_message
+// binds either statement; the row id is the parameter after them.
+std::string update_sql(bool with_indexed) {
   std::string cols = message_columns;
   std::string set;
   int index = 1;
@@ -35,8 +44,11 @@ std::string update_sql() {
     if (end == std::string::npos) end = cols.size();
     auto name = cols.substr(start, end - start);
     while (!name.empty() && name.front() == ' ') name.erase(0, 1);
-    if (!set.empty()) set += ", ";
-    set += name + "=?" + std::to_string(index++);
+    if (with_indexed || !indexed_column(name)) {
+      if (!set.empty()) set += ", ";
+      set += name + "=?" + std::to_string(index);
+    }
+    ++index;
     start = end + 1;
   }
   return "UPDATE messages SET " + set + " WHERE id=?" + std::to_string(index);
@@ -104,7 +116,8 @@ message_rows::message_rows(SQLite::Database& db)
       last_key_in_range_(db, "SELECT max(sort_key) FROM messages WHERE sort_key >= ?1 AND sort_key < ?2"),
       insert_message_(db, std::string("INSERT INTO messages(") + message_columns + ") VALUES(" +
                               placeholders(message_column_count) + ")"),
-      update_message_(db, update_sql()),
+      update_message_(db, update_sql(true)),
+      update_unindexed_(db, update_sql(false)),
       insert_party_(db,
                     "INSERT INTO parties(message_id, position, phone_number, digits, extension_number, "
                     "extension_id, name, location, target, message_status, fax_error_code, recipient_id, extra, "
@@ -340,15 +353,26 @@ void message_rows::rewrite(const stored_message& old, std::int64_t sort_key, con
     fts_delete_.bind(2, *old.msg.subject);
     fts_delete_.exec();
   }
-  for (auto* s : {&delete_parties_, &delete_attachments_}) {
-    s->tryReset();
-    s->bind(1, static_cast<std::int64_t>(old.row_id));
-    s->exec();
+  // Most newer versions change a status and nothing else: the parties and
+  // attachments (and their number-index entries) are rewritten only when
+  // they or the sort key changed, and the message's index entries only when
+  // an indexed column did.
+  const bool same_children = sort_key == old.sort_key && m.from == old.msg.from && m.to == old.msg.to &&
+                             m.attachments == old.msg.attachments;
+  if (!same_children) {
+    for (auto* s : {&delete_parties_, &delete_attachments_}) {
+      s->tryReset();
+      s->bind(1, static_cast<std::int64_t>(old.row_id));
+      s->exec();
+    }
   }
-  bind_message(update_message_, sort_key, m, v);
-  update_message_.bind(message_column_count + 1, static_cast<std::int64_t>(old.row_id));
-  update_message_.exec();
-  insert_children(old.row_id, sort_key, m);
+  const bool same_indexed = sort_key == old.sort_key && m.id == old.msg.id &&
+                            m.conversation_id == old.msg.conversation_id && m.owner_id == old.msg.owner_id;
+  auto& update = same_indexed ? update_unindexed_ : update_message_;
+  bind_message(update, sort_key, m, v);
+  update.bind(message_column_count + 1, static_cast<std::int64_t>(old.row_id));
+  update.exec();
+  if (!same_children) insert_children(old.row_id, sort_key, m);
   if (!same_entry && m.subject) {
     fts_insert_.tryReset();
     fts_insert_.bind(1, static_cast<std::int64_t>(sort_key));

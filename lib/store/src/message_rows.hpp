@@ -64,6 +64,7 @@ class message_rows {
   SQLite::Statement last_key_in_range_;
   SQLite::Statement insert_message_;
   SQLite::Statement update_message_;
+  SQLite::Statement update_unindexed_;
   SQLite::Statement insert_party_;
   SQLite::Statement insert_attachment_;
   SQLite::Statement delete_parties_;

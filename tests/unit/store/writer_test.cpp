@@ -173,6 +173,49 @@ TEST(Writer, SameCreationTimeGetsNextSortKey) {
   EXPECT_EQ(query_int(f.opts, "SELECT sort_key FROM messages WHERE rc_id='2'"), t0 * 1024 + 1);
 }
 
+// A newer version that changes only a status keeps the parties and index
+// entries as they are (the writer skips rewriting them); one that moves the
+// message to another conversation or owner updates the row and its indexes.
+TEST(Writer, StatusOnlyAndIndexedChangesBothLand) {
+  writer_fixture f;
+  store::writer w(f.opts, f.bodies.renormaliser());
+  w.start();
+  test::submit_and_wait(w, test::message_notification(f.bodies, "u1", t0, full_sms()));
+  auto read = full_sms();
+  read.read_status = "Read";
+  read.last_modified_time = t0 + 1000;
+  test::submit_and_wait(w, test::message_notification(f.bodies, "u2", t0 + 1000, read));
+  auto moved = read;  // another conversation, same owner
+  moved.conversation_id = "88";
+  moved.last_modified_time = t0 + 2000;
+  test::submit_and_wait(w, test::message_notification(f.bodies, "u3", t0 + 2000, moved));
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages INDEXED BY messages_conversation "
+                              "WHERE conversation_id='88' AND owner_id='11'"),
+            1);
+  moved.owner_id = "12";  // then another owner, same conversation
+  moved.last_modified_time = t0 + 3000;
+  test::submit_and_wait(w, test::message_notification(f.bodies, "u4", t0 + 3000, moved));
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM parties WHERE message_id=1"), 2);
+  moved.to = std::vector<core::party>{number("+16505550123")};  // then only the recipient changes
+  moved.last_modified_time = t0 + 4000;
+  test::submit_and_wait(w, test::message_notification(f.bodies, "u5", t0 + 4000, moved));
+  w.stop();
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM parties INDEXED BY parties_digits WHERE digits='16505550123'"), 1);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM parties WHERE digits='16505550199'"), 0);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages WHERE read_status='Read' AND conversation_id='88' "
+                              "AND owner_id='12'"),
+            1);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages INDEXED BY messages_conversation "
+                              "WHERE conversation_id='88'"),
+            1);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages INDEXED BY messages_conversation "
+                              "WHERE conversation_id='77'"),
+            0);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages INDEXED BY messages_owner WHERE owner_id='12'"), 1);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM parties INDEXED BY parties_digits WHERE digits='16505550100'"), 1);
+  EXPECT_EQ(test::query_string(f.opts, "PRAGMA integrity_check"), "ok");
+}
+
 // Row ids follow arrival (new rows go to the right end of every table), while
 // sort keys, and with them the full-text rowids and the number index, follow
 // creation time.
