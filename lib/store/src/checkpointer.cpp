@@ -37,6 +37,11 @@ void checkpointer::catch_up() {
   finished_cv_.wait(lk, [&] { return finished_ >= target || stopping_; });
 }
 
+bool checkpointer::busy() const {
+  std::lock_guard lk(mu_);
+  return requested_ > finished_;
+}
+
 void checkpointer::stop() {
   {
     std::lock_guard lk(mu_);

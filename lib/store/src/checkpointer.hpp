@@ -39,6 +39,9 @@ class checkpointer {
   // Returns at once when the thread is not running. Thread-safe.
   void catch_up();
 
+  // Whether a pass is running or asked for. Thread-safe.
+  bool busy() const;
+
   // Finishes a running checkpoint and joins the thread. Idempotent.
   void stop();
 

@@ -233,17 +233,6 @@ class batch_applier {
 }  // namespace
 
 struct writer::impl {
-  // The checkpointer follows the WAL once it holds this many pages (SQLite's
-  // own autocheckpoint default)...
-  static constexpr int checkpoint_pages = 1000;
-  // ...and past this many (62.5 MiB at 4 KiB pages) the writer waits, between
-  // two batches, for it to copy the rest, so that the next transaction starts
-  // the WAL over. A checkpoint racing a busy writer never catches up by itself.
-  // Each wait costs a few tens of ms (hundreds on a large archive); at 4,000
-  // pages they came four times as often, and cost ~13 % of the throughput at
-  // 64 connections and the p99 at 16 (docs/performance.md).
-  static constexpr int restart_pages = 16000;
-
   impl(const options& o, renormaliser r)
       : opts(o),
         renormalise(std::move(r)),
@@ -258,11 +247,33 @@ struct writer::impl {
   }
 
   // Called by SQLite on the writer thread after each commit with the WAL's size.
+  // Passes are spaced (opts.wal): most pages a commit dirties are index leaves
+  // on random keys that later commits dirty again, and a pass copies a page
+  // once however often the WAL holds it; passes after every commit copied it
+  // each time. Near the restart they follow every commit again, so that the
+  // pass the writer waits for is short (docs/performance.md, session 5).
   static int on_commit(void* self, sqlite3*, const char*, int pages) {
     auto* me = static_cast<impl*>(self);
+    const auto& wal = me->opts.wal;
     me->wal_pages = pages;
-    if (pages >= checkpoint_pages) me->checkpoints.request();
+    if (pages < me->requested_at) me->requested_at = 0;  // the WAL started over
+    const bool closing = pages >= wal.restart_pages - wal.closing_pages && pages < wal.restart_pages;
+    if (pages >= me->requested_at + wal.checkpoint_step || closing) {
+      me->requested_at = pages;
+      me->checkpoints.request();
+    }
     return SQLITE_OK;
+  }
+
+  // Whether the writer should now wait for a last pass and start the WAL
+  // over. Past restart_pages no pass is asked for, so it waits once the
+  // running pass has ended: then the last pass copies only what the commits
+  // during that pass wrote. Past limit_pages it waits at once. A checkpoint
+  // racing a busy writer never catches up by itself.
+  bool time_to_restart() const {
+    const auto& wal = opts.wal;
+    if (wal_pages < wal.restart_pages) return false;
+    return !checkpoints.busy() || wal_pages >= wal.limit_pages;
   }
 
   // Takes batches until stopped and drained.
@@ -288,7 +299,7 @@ struct writer::impl {
         stats.queue_depth = queue.size();
         page_limit = std::exchange(max_page_count, std::nullopt);
       }
-      if (wal_pages >= restart_pages) {
+      if (time_to_restart()) {
         const auto waited_from = std::chrono::steady_clock::now();
         checkpoints.catch_up();
         wal_pages = 0;
@@ -351,7 +362,8 @@ struct writer::impl {
   batch_applier applier;
   detail::checkpointer checkpoints;
   std::optional<detail::wal_syncer> syncer;  // synchronous=full only
-  int wal_pages = 0;  // the WAL's size after the last commit (writer thread only)
+  int wal_pages = 0;     // the WAL's size after the last commit (writer thread only)
+  int requested_at = 0;  // the WAL's size when a pass was last asked for (writer thread only)
 
   mutable std::mutex mu;
   std::condition_variable cv;

@@ -9,6 +9,21 @@ namespace rcvault::store {
 
 enum class synchronous { full, normal };
 
+// How the write-ahead log is copied back into the database file, in pages
+// (4 KiB). A checkpoint pass runs each time the WAL has grown by
+// `checkpoint_step` pages, so a page that many commits rewrite in between is
+// copied once. In the last `closing_pages` before `restart_pages` a pass
+// follows every commit, so that little is left to copy; past
+// `restart_pages` the writer lets the running pass end, then waits for one
+// last pass and the WAL starts over; past `limit_pages` it waits at once.
+// The WAL file stays under about `limit_pages`.
+struct wal_pacing {
+  int checkpoint_step = 4000;
+  int closing_pages = 16000;
+  int restart_pages = 40000;
+  int limit_pages = 48000;
+};
+
 struct options {
   std::filesystem::path path = "./var/rcvault.db";
   synchronous sync = synchronous::full;
@@ -16,6 +31,7 @@ struct options {
   std::size_t queue_max = 8192;                // waiting notifications; beyond: unavailable
   std::size_t rejected_max = 10000;            // dead-letter cap: oldest rows go beyond it
   std::chrono::milliseconds busy_timeout{5000};
+  wal_pacing wal;
 };
 
 }  // namespace rcvault::store
