@@ -334,12 +334,7 @@ std::int64_t message_rows::insert(std::int64_t sort_key, const core::message& m,
   insert_message_.exec();
   const std::int64_t row_id = db_.getLastInsertRowid();
   insert_children(row_id, sort_key, m);
-  if (m.subject) {
-    fts_insert_.tryReset();
-    fts_insert_.bind(1, static_cast<std::int64_t>(sort_key));
-    fts_insert_.bind(2, *m.subject);
-    fts_insert_.exec();
-  }
+  if (m.subject) index_text(fts_insert_, sort_key, *m.subject);
   return row_id;
 }
 
@@ -347,12 +342,7 @@ void message_rows::rewrite(const stored_message& old, std::int64_t sort_key, con
                            const core::version_key& v) {
   // The full-text entry is keyed by sort key: it moves when the key or the text changes.
   const bool same_entry = sort_key == old.sort_key && m.subject == old.msg.subject;
-  if (!same_entry && old.msg.subject) {
-    fts_delete_.tryReset();
-    fts_delete_.bind(1, static_cast<std::int64_t>(old.sort_key));
-    fts_delete_.bind(2, *old.msg.subject);
-    fts_delete_.exec();
-  }
+  if (!same_entry && old.msg.subject) index_text(fts_delete_, old.sort_key, *old.msg.subject);
   // Most newer versions change a status and nothing else: the parties and
   // attachments (and their number-index entries) are rewritten only when
   // they or the sort key changed, and the message's index entries only when
@@ -373,12 +363,14 @@ void message_rows::rewrite(const stored_message& old, std::int64_t sort_key, con
   update.bind(message_column_count + 1, static_cast<std::int64_t>(old.row_id));
   update.exec();
   if (!same_children) insert_children(old.row_id, sort_key, m);
-  if (!same_entry && m.subject) {
-    fts_insert_.tryReset();
-    fts_insert_.bind(1, static_cast<std::int64_t>(sort_key));
-    fts_insert_.bind(2, *m.subject);
-    fts_insert_.exec();
-  }
+  if (!same_entry && m.subject) index_text(fts_insert_, sort_key, *m.subject);
+}
+
+void message_rows::index_text(SQLite::Statement& s, std::int64_t sort_key, const std::string& text) {
+  s.tryReset();
+  s.bind(1, static_cast<std::int64_t>(sort_key));
+  s.bind(2, text);
+  s.exec();
 }
 
 }  // namespace rcvault::store::detail

@@ -55,6 +55,8 @@ class message_rows {
  private:
   void bind_message(SQLite::Statement& s, std::int64_t sort_key, const core::message& m, const core::version_key& v);
   void insert_children(std::int64_t row_id, std::int64_t sort_key, const core::message& m);
+  // Runs fts_insert_ or fts_delete_ for one text at one sort key.
+  void index_text(SQLite::Statement& s, std::int64_t sort_key, const std::string& text);
 
   SQLite::Database& db_;
   SQLite::Statement select_message_;
