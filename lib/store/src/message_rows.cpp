@@ -5,6 +5,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <string>
 
 namespace rcvault::store::detail {
@@ -334,7 +335,7 @@ std::int64_t message_rows::insert(std::int64_t sort_key, const core::message& m,
   insert_message_.exec();
   const std::int64_t row_id = db_.getLastInsertRowid();
   insert_children(row_id, sort_key, m);
-  if (m.subject) index_text(fts_insert_, sort_key, *m.subject);
+  if (m.subject) text_adds_[sort_key] = *m.subject;
   return row_id;
 }
 
@@ -342,7 +343,7 @@ void message_rows::rewrite(const stored_message& old, std::int64_t sort_key, con
                            const core::version_key& v) {
   // The full-text entry is keyed by sort key: it moves when the key or the text changes.
   const bool same_entry = sort_key == old.sort_key && m.subject == old.msg.subject;
-  if (!same_entry && old.msg.subject) index_text(fts_delete_, old.sort_key, *old.msg.subject);
+  if (!same_entry && old.msg.subject) remove_text(old.sort_key, *old.msg.subject);
   // Most newer versions change a status and nothing else: the parties and
   // attachments (and their number-index entries) are rewritten only when
   // they or the sort key changed, and the message's index entries only when
@@ -363,7 +364,25 @@ void message_rows::rewrite(const stored_message& old, std::int64_t sort_key, con
   update.bind(message_column_count + 1, static_cast<std::int64_t>(old.row_id));
   update.exec();
   if (!same_children) insert_children(old.row_id, sort_key, m);
-  if (!same_entry && m.subject) index_text(fts_insert_, sort_key, *m.subject);
+  if (!same_entry && m.subject) text_adds_[sort_key] = *m.subject;
+}
+
+void message_rows::remove_text(std::int64_t sort_key, const std::string& text) {
+  if (text_adds_.erase(sort_key) == 0) text_removes_.emplace_back(sort_key, text);
+}
+
+void message_rows::flush_text() {
+  // Removals first: a rewrite that keeps its key but changes its text
+  // removes the old entry and adds the new one under the same key.
+  std::sort(text_removes_.begin(), text_removes_.end());
+  for (const auto& [key, text] : text_removes_) index_text(fts_delete_, key, text);
+  for (const auto& [key, text] : text_adds_) index_text(fts_insert_, key, text);
+  discard_text();
+}
+
+void message_rows::discard_text() {
+  text_removes_.clear();
+  text_adds_.clear();
 }
 
 void message_rows::index_text(SQLite::Statement& s, std::int64_t sort_key, const std::string& text) {

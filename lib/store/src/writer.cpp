@@ -86,6 +86,7 @@ class batch_applier {
         if (auto* w = std::get_if<pending_write>(&batch[i])) results[i] = write(*w, counters);
         else reject(std::get<rejected_request>(batch[i]), counters);
       }
+      rows_.flush_text();
       for (const auto& [name, delta] : counters.all()) {
         if (delta == 0) continue;
         add_counter_.tryReset();
@@ -97,6 +98,7 @@ class batch_applier {
       return true;
     } catch (const std::exception& e) {
       log::error("store: batch failed, rolled back error=\"{}\" batch={}", e.what(), batch.size());
+      rows_.discard_text();
       db_.tryExec("ROLLBACK");
       return false;
     }

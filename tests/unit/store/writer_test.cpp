@@ -328,7 +328,9 @@ TEST(Writer, FailingCommitAcknowledgesNothingAndLosesNothing) {
   auto big = full_sms("big");
   big.subject = std::string(300'000, 'x');
   auto small = [&](int i) {
-    return test::message_notification(f.bodies, "s" + std::to_string(i), t0, full_sms("s" + std::to_string(i)));
+    auto m = full_sms("s" + std::to_string(i));
+    m.creation_time = t0 + 1000 * (i + 1);  // sort keys no later message takes
+    return test::message_notification(f.bodies, "s" + std::to_string(i), t0, m);
   };
   // Queued before start: the first batch holds all three.
   w.submit(small(0), [&](const store::write_result& r) { results[0].set_value(r); });
@@ -345,8 +347,56 @@ TEST(Writer, FailingCommitAcknowledgesNothingAndLosesNothing) {
   w.stop();
   EXPECT_EQ(retried.status, store::write_status::stored);
   EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages"), 11);
-  SQLite::Database db(f.opts.path.string(), SQLite::OPEN_READONLY);
+  // The failed batch's full-text entries went with it: the retry adds only its own.
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'hello'"), 10);
+  SQLite::Database db(f.opts.path.string(), SQLite::OPEN_READWRITE);
   EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
+  EXPECT_EQ(db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES('integrity-check', 1)"), 1);
+}
+
+// Full-text entries are written at the end of each batch in key order; a
+// batch that adds, moves and replaces entries out of key order, and rewrites
+// a message it added itself, ends with exactly the entries its rows hold.
+TEST(Writer, FullTextEntriesOfOneBatchMatchItsRows) {
+  writer_fixture f;
+  {
+    store::writer first(f.opts, f.bodies.renormaliser());
+    first.start();
+    test::submit_and_wait(first, test::message_notification(f.bodies, "old", t0, full_sms("m0")));
+  }
+  store::writer w(f.opts, f.bodies.renormaliser());
+  std::vector<std::promise<store::write_result>> acks(4);
+  auto send = [&](int i, core::notification n) {
+    w.submit(std::move(n), [&acks, i](const store::write_result& r) { acks[i].set_value(r); });
+  };
+  auto late = full_sms("m1");
+  late.creation_time = t0 + 5000;
+  late.subject = "late zebra";
+  send(0, test::message_notification(f.bodies, "a", t0 + 1, late));
+  auto early = full_sms("m2");
+  early.creation_time = t0 - 5000;
+  early.subject = "early yak";
+  send(1, test::message_notification(f.bodies, "b", t0 + 2, early));
+  auto moved = full_sms("m0");  // the stored one, now earlier and with new text
+  moved.creation_time = t0 - 9000;
+  moved.subject = "moved walrus";
+  moved.last_modified_time = t0 + 3;
+  send(2, test::message_notification(f.bodies, "c", t0 + 3, moved));
+  auto edited = late;  // rewrites m1, added earlier in this batch
+  edited.subject = "edited zebra";
+  edited.last_modified_time = t0 + 4;
+  send(3, test::message_notification(f.bodies, "d", t0 + 4, edited));
+  w.start();  // queued before start: one batch
+  for (auto& a : acks) EXPECT_EQ(a.get_future().get().status, store::write_status::stored);
+  w.stop();
+  for (const char* word : {"hello", "late"})
+    EXPECT_EQ(query_int(f.opts, std::string("SELECT count(*) FROM messages_fts WHERE messages_fts MATCH '") + word + "'"), 0)
+        << word;
+  for (const char* word : {"walrus", "yak", "edited"})
+    EXPECT_EQ(query_int(f.opts, std::string("SELECT count(*) FROM messages_fts WHERE messages_fts MATCH '") + word + "'"), 1)
+        << word;
+  SQLite::Database db(f.opts.path.string(), SQLite::OPEN_READWRITE);
+  EXPECT_EQ(db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES('integrity-check', 1)"), 1);
 }
 
 // --- convergence: the same versions in every arrival order give the same rows ---
