@@ -5,7 +5,6 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <algorithm>
 #include <string>
 
 namespace rcvault::store::detail {
@@ -368,13 +367,12 @@ void message_rows::rewrite(const stored_message& old, std::int64_t sort_key, con
 }
 
 void message_rows::remove_text(std::int64_t sort_key, const std::string& text) {
-  if (text_adds_.erase(sort_key) == 0) text_removes_.emplace_back(sort_key, text);
+  if (text_adds_.erase(sort_key) == 0) text_removes_[sort_key] = text;
 }
 
 void message_rows::flush_text() {
   // Removals first: a rewrite that keeps its key but changes its text
   // removes the old entry and adds the new one under the same key.
-  std::sort(text_removes_.begin(), text_removes_.end());
   for (const auto& [key, text] : text_removes_) index_text(fts_delete_, key, text);
   for (const auto& [key, text] : text_adds_) index_text(fts_insert_, key, text);
   discard_text();

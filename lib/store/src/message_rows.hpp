@@ -12,8 +12,6 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <utility>
-#include <vector>
 
 namespace rcvault::store::detail {
 
@@ -93,7 +91,7 @@ class message_rows {
   // time order, which is nearly random: one segment every two messages, each
   // merged again later. Written in key order at the end, a batch makes one
   // or two.
-  std::vector<std::pair<std::int64_t, std::string>> text_removes_;  // entries FTS5 holds
+  std::map<std::int64_t, std::string> text_removes_;  // entries FTS5 holds
   std::map<std::int64_t, std::string> text_adds_;
 };
 
