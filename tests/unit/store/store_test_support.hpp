@@ -90,6 +90,19 @@ inline std::string query_string(const store::options& o, const std::string& sql)
   return db.execAndGet(sql).getString();
 }
 
+// How many messages the full-text index finds for `word`.
+inline std::int64_t fts_matches(const store::options& o, const std::string& word) {
+  return query_int(o, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH '" + word + "'");
+}
+
+// Runs FTS5's integrity-check of messages_fts against the messages it
+// indexes; returns 1 (the statement's change count) and throws when the index
+// and the rows disagree. Needs a read-write connection, so no writer may run.
+inline int fts_integrity_check(const store::options& o) {
+  SQLite::Database db(o.path.string(), SQLite::OPEN_READWRITE);
+  return db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES('integrity-check', 1)");
+}
+
 // The value of a counter, 0 when absent.
 inline std::int64_t counter(const store::options& o, const std::string& name) {
   SQLite::Database db(o.path.string(), SQLite::OPEN_READONLY, read_busy_timeout_ms);

@@ -121,10 +121,7 @@ TEST(Upgrade, Version1ArchiveListsTheSameAfterMigration) {
   EXPECT_EQ(query_int(o, "SELECT id FROM messages WHERE rc_id='m5'"), old_row_of_m5);
   EXPECT_EQ(query_int(o, "SELECT count(*) FROM messages WHERE sort_key = id"), archived);
   EXPECT_EQ(query_int(o, "SELECT count(*) FROM parties WHERE sort_key = message_id"), archived);
-  {
-    SQLite::Database db(o.path.string(), SQLite::OPEN_READWRITE);
-    EXPECT_EQ(db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES('integrity-check', 1)"), 1);
-  }
+  EXPECT_EQ(test::fts_integrity_check(o), 1);
 
   store::reader r(o);
   store::message_query all;

@@ -80,7 +80,7 @@ TEST(StoreWal, StaysBoundedWhileTheWriterIsBusy) {
   // plus frame headers, and one batch past the limit, stay under 24 MiB.
   EXPECT_LT(largest_wal, 24u << 20) << "largest WAL " << largest_wal << " bytes";
   EXPECT_EQ(test::query_int(opts, "SELECT count(*) FROM messages"), waves * per_wave);
-  EXPECT_EQ(test::query_int(opts, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'wal'"), waves * per_wave);
+  EXPECT_EQ(test::fts_matches(opts, "wal"), waves * per_wave);
   EXPECT_EQ(test::query_string(opts, "PRAGMA integrity_check"), "ok");
 }
 

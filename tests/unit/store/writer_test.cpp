@@ -107,7 +107,7 @@ TEST(Writer, ThinNewerBodyKeepsPartiesAndText) {
   EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM parties"), 2);
   EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages WHERE subject='hello archive' AND read_status='Read'"),
             1);
-  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'archive'"), 1);
+  EXPECT_EQ(test::fts_matches(f.opts, "archive"), 1);
 }
 
 TEST(Writer, NewerSubjectReplacesFullTextEntry) {
@@ -120,10 +120,9 @@ TEST(Writer, NewerSubjectReplacesFullTextEntry) {
   edited.last_modified_time = t0 + 1;
   test::submit_and_wait(w, test::message_notification(f.bodies, "u2", t0 + 1, edited));
   w.stop();
-  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'archive'"), 0);
-  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'different'"), 1);
-  SQLite::Database db(f.opts.path.string(), SQLite::OPEN_READWRITE);
-  EXPECT_EQ(db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES('integrity-check', 1)"), 1);
+  EXPECT_EQ(test::fts_matches(f.opts, "archive"), 0);
+  EXPECT_EQ(test::fts_matches(f.opts, "different"), 1);
+  EXPECT_EQ(test::fts_integrity_check(f.opts), 1);
 }
 
 TEST(Writer, UnnormalisedEventIsStoredRawWithReason) {
@@ -260,9 +259,8 @@ TEST(Writer, ChangedCreationTimeMovesTheSortKeyNotTheRow) {
   EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM events WHERE message_id=1"), 2);
   EXPECT_EQ(query_int(f.opts, "SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'archive'"),
             (t0 + 5'000) * 1024);
-  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'archive'"), 1);
-  SQLite::Database db(f.opts.path.string(), SQLite::OPEN_READWRITE);
-  EXPECT_EQ(db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES('integrity-check', 1)"), 1);
+  EXPECT_EQ(test::fts_matches(f.opts, "archive"), 1);
+  EXPECT_EQ(test::fts_integrity_check(f.opts), 1);
 }
 
 TEST(Writer, RejectedRequestsAreCapped) {
@@ -348,10 +346,9 @@ TEST(Writer, FailingCommitAcknowledgesNothingAndLosesNothing) {
   EXPECT_EQ(retried.status, store::write_status::stored);
   EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages"), 11);
   // The failed batch's full-text entries went with it: the retry adds only its own.
-  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'hello'"), 10);
-  SQLite::Database db(f.opts.path.string(), SQLite::OPEN_READWRITE);
-  EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
-  EXPECT_EQ(db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES('integrity-check', 1)"), 1);
+  EXPECT_EQ(test::fts_matches(f.opts, "hello"), 10);
+  EXPECT_EQ(test::query_string(f.opts, "PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(test::fts_integrity_check(f.opts), 1);
 }
 
 // Full-text entries are written at the end of each batch in key order; a
@@ -390,13 +387,10 @@ TEST(Writer, FullTextEntriesOfOneBatchMatchItsRows) {
   for (auto& a : acks) EXPECT_EQ(a.get_future().get().status, store::write_status::stored);
   w.stop();
   for (const char* word : {"hello", "late"})
-    EXPECT_EQ(query_int(f.opts, std::string("SELECT count(*) FROM messages_fts WHERE messages_fts MATCH '") + word + "'"), 0)
-        << word;
+    EXPECT_EQ(test::fts_matches(f.opts, word), 0) << word;
   for (const char* word : {"walrus", "yak", "edited"})
-    EXPECT_EQ(query_int(f.opts, std::string("SELECT count(*) FROM messages_fts WHERE messages_fts MATCH '") + word + "'"), 1)
-        << word;
-  SQLite::Database db(f.opts.path.string(), SQLite::OPEN_READWRITE);
-  EXPECT_EQ(db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES('integrity-check', 1)"), 1);
+    EXPECT_EQ(test::fts_matches(f.opts, word), 1) << word;
+  EXPECT_EQ(test::fts_integrity_check(f.opts), 1);
 }
 
 // --- convergence: the same versions in every arrival order give the same rows ---
