@@ -1,0 +1,2 @@
+// Asio's SSL implementation (OpenSSL), built once for the whole project.
+#include <boost/asio/ssl/impl/src.hpp>
