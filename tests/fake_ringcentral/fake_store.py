@@ -105,6 +105,7 @@ class Store:
         self.token_serial = 0
         self.invalid = {}       # ext id or "*" -> (serial below which tokens are invalid, code)
         self.next_id = 10_000_000_000
+        self._fast = {}         # (base, ext id) -> fake_records.FastRecords
         self.options = {
             "date_to_inclusive": False,
             "stub_uri": True,
@@ -386,7 +387,15 @@ class Store:
 
     def _full(self, m):
         if m.full is None:
-            m.full = dumps(m.rec)
+            if m.lazy is not None:
+                kind, base, acct, n, last_modified = m.lazy
+                fast = self._fast.get((base, m.ext))
+                if fast is None:
+                    fast = self._fast[(base, m.ext)] = fake_records.FastRecords(base, acct, m.ext)
+                created = iso(m.created)
+                m.full = fast.render(kind, m.id, created, last_modified or created, n)
+            if m.full is None:
+                m.full = dumps(m.rec)
         return m.full
 
     def _thin(self, m):
