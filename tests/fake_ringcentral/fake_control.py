@@ -5,7 +5,7 @@ import re
 import time
 import urllib.parse
 
-from fake_common import Reply, now_ms, parse_iso
+from fake_common import Reply, iso, now_ms, parse_iso
 from fake_store import BadRequest
 
 _TOKEN_KEYS = ("expires_in", "refresh_token_expires_in", "issue_refresh_tokens", "scope", "refuse_jwt")
@@ -108,6 +108,22 @@ def _route(state, method, path, query, body):
     if key == ("POST", "/_fake/sync-tokens/invalidate"):
         n = store.invalidate_tokens(body.get("extension"), body.get("code", "MSG-333"))
         return Reply(200, {"invalidated": n})
+    if key == ("GET", "/_fake/subscriptions"):
+        return Reply(200, {"records": state.subs.control_list()})
+    if key == ("POST", "/_fake/subscriptions/blacklist"):
+        reason = body.get("reason", "I/O operation is failed. Details: [Read timed out]")
+        return Reply(200, {"blacklisted": state.subs.blacklist(body.get("id"), reason)})
+    if key == ("POST", "/_fake/subscriptions/delete"):
+        return Reply(200, {"deleted": state.subs.remove(body.get("id"))})
+    if key == ("POST", "/_fake/subscriptions/expire"):
+        return Reply(200, {"expired": state.subs.expire(body.get("id"))})
+    if key == ("POST", "/_fake/notify"):
+        event, payload = _notification(state, body)
+        return Reply(200, {"deliveries": state.subs.notify(body.get("subscription"), event, payload)})
+    if key == ("GET", "/_fake/deliveries"):
+        return Reply(200, {"deliveries": state.subs.read_deliveries()})
+    if key == ("POST", "/_fake/content"):
+        return Reply(200, state.content.set(body))
     if key == ("POST", "/_fake/faults"):
         try:
             return Reply(200, state.faults.add(body))
@@ -133,3 +149,59 @@ def _route(state, method, path, query, body):
 
 def parse_query(qs):
     return urllib.parse.parse_qs(qs, keep_blank_values=True)
+
+
+def _instant(rec):
+    """A stored record in the shape of an instant-message event body: ids as
+    strings, no uris, eventType and owner added (reference payload 01)."""
+    out = {k: v for k, v in rec.items() if k not in ("uri", "conversationId")}
+    out["id"] = str(rec["id"])
+    out["attachments"] = [dict({k: v for k, v in a.items() if k != "uri"}, id=str(a["id"]))
+                          for a in rec.get("attachments") or []]
+    if "conversation" in rec:
+        out["conversation"] = {"id": str(rec["conversation"]["id"])}
+    out["eventType"] = "Create"
+    return out
+
+
+def _notification(state, body):
+    """(event path, notification body) of a /_fake/notify call."""
+    store = state.store
+    if "body" in body:
+        if "event" not in body:
+            raise BadRequest("give event with body")
+        return body["event"], body["body"]
+    template = body.get("template", "message-store")
+    ext = store.resolve(str(body.get("extension", "~")))
+    ids = body.get("message_ids") or ([body["message_id"]] if "message_id" in body else [])
+    with store.lock:
+        box = store.mailboxes.get(ext)
+        recs = [box.messages[i].rec for i in ids if box is not None and i in box.messages]
+    if len(recs) != len(ids):
+        raise KeyError(ids)
+    if template == "message-store":
+        changes = body.get("changes")
+        if changes is None:
+            by_type = {}
+            for r in recs:
+                c = by_type.setdefault(r.get("type", "SMS"), {"type": r.get("type", "SMS"), "newCount": 0,
+                                                              "updatedCount": 0, "newMessageIds": []})
+                if body.get("updated"):
+                    c["updatedCount"] += 1
+                else:
+                    c["newCount"] += 1
+                    c["newMessageIds"].append(r["id"])
+            changes = list(by_type.values()) or [{"type": "SMS", "newCount": 0, "updatedCount": 1}]
+        return ("/restapi/v1.0/account/~/extension/%s/message-store" % ext,
+                {"accountId": int(store.account_id), "extensionId": int(ext), "lastUpdated": iso(now_ms()),
+                 "changes": changes})
+    if template in ("instant-sms", "voicemail"):
+        if len(recs) != 1:
+            raise BadRequest("%s needs one message_id" % template)
+        payload = _instant(recs[0])
+        if template == "instant-sms":
+            payload["owner"] = {"extensionId": ext, "extensionType": "User", "name": "Fake Owner"}
+            return "/restapi/v1.0/account/~/extension/%s/message-store/instant?type=SMS" % ext, payload
+        payload.pop("eventType")
+        return "/restapi/v1.0/account/~/extension/%s/voicemail" % ext, payload
+    raise BadRequest("template must be message-store, instant-sms or voicemail")

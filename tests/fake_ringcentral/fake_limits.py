@@ -18,8 +18,8 @@ DEFAULT_LIMITS = {"light": 50, "medium": 40, "heavy": 10, "auth": 5}
 
 def group_of(method, path):
     """The rate-limit group RingCentral charges `method path` to (reference
-    section 3.2 table); None for the control API."""
-    if path.startswith("/_fake/"):
+    section 3.2 table); None for the control API and the media host."""
+    if path.startswith(("/_fake/", "/media/")):
         return None
     if path.startswith("/restapi/oauth/"):
         return "auth"

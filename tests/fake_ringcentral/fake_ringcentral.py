@@ -29,15 +29,21 @@ import traceback
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import fake_content
 import fake_control
 import fake_tls
 from fake_auth import TokenStore
 from fake_common import Reply
+from fake_content import Content
 from fake_limits import Faults, RateLimits, RequestLog, group_of
 from fake_store import Store
+from fake_subscriptions import Subscriptions
 
 _API = re.compile(r"/restapi/v1\.0/account/(?P<acct>[^/]+)/extension(?:/(?P<ext>[^/]+)"
-                  r"(?:/(?P<what>message-sync|message-store/(?P<msg>[^/]+)))?)?/?")
+                  r"(?:/(?P<what>message-sync|message-store/(?P<msg>[^/]+)(?:/content/(?P<att>[^/]+))?))?)?/?")
+_SUBSCRIPTION = re.compile(r"/restapi/v1\.0/subscription(?:/(?P<id>[^/]+)(?P<renew>/renew)?)?/?")
+_MEDIA = re.compile(r"/media/(?P<ext>\d+)/(?P<msg>\d+)/(?P<att>\d+)")
+CHUNK = 64 * 1024
 
 
 class State:
@@ -46,6 +52,8 @@ class State:
     def __init__(self, opts):
         self.opts = opts
         self.base = ""
+        self.media_base = ""        # a second host (own port): redirect target without the token
+        self.media_http_base = ""   # plain http (differs from media_base only with --tls)
         self.ca = None
         self.faults = Faults()
         self.log = RequestLog()
@@ -55,6 +63,8 @@ class State:
         self.tokens = TokenStore(self.opts)
         self.store = Store(self.opts)
         self.store.rebase(self.base)
+        self.subs = Subscriptions(self.store)
+        self.content = Content(self.store)
         self.limits = RateLimits(self.opts.rate_limit)
         if self.opts.enforce_rate_limits:
             self.limits.configure({g: {"enforce": True} for g in self.limits.groups})
@@ -62,13 +72,14 @@ class State:
         self.log.reset()
 
     def info(self):
-        return {"base_url": self.base, "ca": self.ca, "account_id": self.store.account_id,
+        return {"base_url": self.base, "media_url": self.media_base, "media_http_url": self.media_http_base,
+                "ca": self.ca, "account_id": self.store.account_id,
                 "owner_id": self.store.owner_id, "client_id": self.opts.client_id}
 
     def configure(self, cfg):
         """Applies a /_fake/config body; returns the whole configuration."""
         unknown = [k for k in cfg if k not in fake_control._TOKEN_KEYS and k not in self.store.options
-                   and k != "rate_limits"]
+                   and k not in self.subs.options and k not in self.content.options and k != "rate_limits"]
         if unknown:
             raise ValueError("unknown config keys: " + ", ".join(sorted(unknown)))
         self.tokens.configure({k: v for k, v in cfg.items() if k in fake_control._TOKEN_KEYS})
@@ -76,9 +87,12 @@ class State:
             for k, v in cfg.items():
                 if k in self.store.options:
                     self.store.options[k] = type(self.store.options[k])(v)
+        self.subs.configure({k: v for k, v in cfg.items() if k in self.subs.options})
+        self.content.configure({k: v for k, v in cfg.items() if k in self.content.options})
         if "rate_limits" in cfg:
             self.limits.configure(cfg["rate_limits"])
         return {"tokens": self.tokens.summary(), "sync": dict(self.store.options),
+                "subscriptions": dict(self.subs.options), "content": dict(self.content.options),
                 "rate_limits": self.limits.snapshot()}
 
 
@@ -111,18 +125,34 @@ class Handler(BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(n) if n > 0 else b""
 
-    def _send(self, reply, extra_headers, partial=None):
-        self.send_response(reply.status)
-        if reply.content_type and reply.body:
-            self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
-        for k, v in list(extra_headers.items()) + list(reply.headers.items()):
-            self.send_header(k, v)
-        self.end_headers()
-        if self.command != "HEAD":
-            body = reply.body if partial is None else reply.body[:partial]
-            self.wfile.write(body)
-        self.wfile.flush()
+    def _send(self, reply, extra_headers, partial=None, entry=None):
+        """Writes the answer; counts the body bytes written into entry["bytes_sent"]
+        and sets entry["done"] once the answer is written or the client went away."""
+        sent = 0
+        try:
+            self.send_response(reply.status)
+            if reply.content_type and reply.body:
+                self.send_header("Content-Type", reply.content_type)
+            self.send_header("Content-Length", str(len(reply.body)))
+            for k, v in list(extra_headers.items()) + list(reply.headers.items()):
+                self.send_header(k, v)
+            self.end_headers()
+            if self.command != "HEAD":
+                body = reply.body if partial is None else reply.body[:partial]
+                view = memoryview(body)
+                while sent < len(body):
+                    n = min(CHUNK, len(body) - sent)
+                    self.wfile.write(view[sent:sent + n])
+                    sent += n
+                    if entry is not None:
+                        entry["bytes_sent"] = sent
+            self.wfile.flush()
+        except OSError:
+            self.close_connection = True
+        finally:
+            if entry is not None:
+                entry["bytes_sent"] = sent
+                entry["done"] = True
 
     def _drop(self, reset):
         """Ends the connection without an answer: RST when `reset`, else FIN."""
@@ -187,7 +217,8 @@ class Handler(BaseHTTPRequestHandler):
         group = group_of(method, path)
         entry = {"t": time.monotonic(), "wall_ms": int(time.time() * 1000), "method": method,
                  "path": path, "query": _scrub(qs), "group": group, "host": self.headers.get("Host"),
-                 "fault": None, "bearer": None, "bearer_valid": False, "status": None}
+                 "listener": self.server.role, "fault": None, "bearer": None, "bearer_valid": False,
+                 "status": None, "bytes_sent": 0, "done": False}
         auth = self.headers.get("Authorization") or ""
         entry["authorization"] = auth.split(" ", 1)[0].lower() if auth else "none"
 
@@ -200,6 +231,7 @@ class Handler(BaseHTTPRequestHandler):
                 time.sleep(fault.delay_ms / 1000.0)
             if fault.action in ("reset", "close"):
                 entry["status"] = 0
+                entry["done"] = True
                 state.log.add(entry)
                 self._drop(fault.action == "reset")
                 return
@@ -213,12 +245,19 @@ class Handler(BaseHTTPRequestHandler):
             reply, rate_headers = self._answer(state, method, path, target, query, body, group, entry)
         entry["status"] = reply.status
         state.log.add(entry)
+        if "/content/" in path or path.startswith("/media/"):
+            # A small send buffer, so a client that stops reading early shows
+            # in bytes_sent instead of vanishing into the kernel's buffers.
+            try:
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, CHUNK)
+            except OSError:
+                pass
         if partial is not None:
             partial = max(0, len(reply.body) // 2)
-            self._send(reply, rate_headers, partial)
+            self._send(reply, rate_headers, partial, entry)
             self._drop(True)
             return
-        self._send(reply, rate_headers)
+        self._send(reply, rate_headers, None, entry)
 
     def _answer(self, state, method, path, target, query, body, group, entry):
         """The fake's own answer (no fault): (Reply, rate-limit headers)."""
@@ -231,7 +270,9 @@ class Handler(BaseHTTPRequestHandler):
             reply, grant = state.tokens.token_request(self.headers, body)
             entry["grant_type"] = "jwt" if grant.endswith("jwt-bearer") else grant
             return reply, headers
-        if not path.startswith("/restapi/"):
+        if path.startswith("/media/"):
+            return self._media(state, path), {}
+        if self.server.role != "main" or not path.startswith("/restapi/"):
             return Reply(404, {"errorCode": "CMN-120", "message": "Invalid URI",
                                "errors": [{"errorCode": "CMN-120", "message": "Invalid URI"}]}), {}
         bearer = state.tokens.bearer_state(self.headers.get("Authorization"))
@@ -242,13 +283,42 @@ class Handler(BaseHTTPRequestHandler):
         headers, limited = state.limits.charge(group)
         if limited:
             return limited, headers
-        return self._route(state, method, path, target, query), headers
+        return self._route(state, method, path, target, query, body), headers
 
-    def _route(self, state, method, path, target, query):
-        m = _API.fullmatch(path)
+    def _json_body(self, body):
+        try:
+            parsed = json.loads(body) if body.strip() else {}
+        except ValueError:
+            return None
+        return parsed if isinstance(parsed, dict) else None
+
+    def _route(self, state, method, path, target, query, body=b""):
         store = state.store
         invalid = Reply(404, {"errorCode": "CMN-120", "message": "Invalid URI",
                               "errors": [{"errorCode": "CMN-120", "message": "Invalid URI"}]})
+        s = _SUBSCRIPTION.fullmatch(path)
+        if s is not None:
+            sub_id, renew = s.group("id"), s.group("renew")
+            parsed = self._json_body(body)
+            if parsed is None:
+                return Reply(400, {"errorCode": "CMN-101", "message": "Request body is not valid JSON",
+                                   "errors": [{"errorCode": "CMN-101", "message": "Request body is not valid JSON"}]})
+            if sub_id is None:
+                if method == "GET":
+                    return state.subs.list()
+                if method == "POST":
+                    return state.subs.create(parsed)
+            elif renew:
+                if method == "POST":
+                    return state.subs.renew(sub_id)
+            elif method == "GET":
+                return state.subs.get(sub_id)
+            elif method == "PUT":
+                return state.subs.update(sub_id, parsed)
+            elif method == "DELETE":
+                return state.subs.delete(sub_id)
+            return invalid
+        m = _API.fullmatch(path)
         if m is None or method != "GET":
             return invalid
         acct, ext, what, msg = m.group("acct"), m.group("ext"), m.group("what"), m.group("msg")
@@ -258,7 +328,45 @@ class Handler(BaseHTTPRequestHandler):
             return store.extension_reply(acct, ext)
         if what == "message-sync":
             return store.message_sync(acct, ext, state.base + target, query)
+        if m.group("att") is not None:
+            return self._content(state, acct, ext, msg, m.group("att"), target)
         return store.get_message(acct, ext, msg)
+
+    def _content(self, state, acct, ext, msg, att, target):
+        with state.store.lock:
+            _, err = state.store.mailbox_for_api(acct, ext)
+            ext_id = state.store.resolve(ext)
+        if err:
+            return err
+        try:
+            msg_id, att_id = int(msg), int(att)
+        except ValueError:
+            return Reply(404, {"errorCode": "CMN-102", "message": "Resource for parameter [messageId] is not found"})
+        found = state.content.find(ext_id, msg_id, att_id)
+        if isinstance(found, Reply):
+            return found
+        att_rec, over, subject = found
+        redirect = state.content.redirect_of(over)
+        if redirect:
+            media_path = "/media/%s/%d/%d" % (ext_id, msg_id, att_id)
+            location = {"media": state.media_base + media_path, "same": state.base + media_path,
+                        "loop": state.base + target, "http": state.media_http_base + media_path}[redirect]
+            return Reply(int(over.get("redirect_status", 302)), headers={"Location": location})
+        ctype, data = state.content.body(att_rec, over, subject, msg_id, att_id)
+        return fake_content.ranged(data, self.headers.get("Range"), ctype)
+
+    def _media(self, state, path):
+        """Content at a second host's path: no token needed (a signed URL)."""
+        m = _MEDIA.fullmatch(path)
+        if m is None:
+            return Reply(404, {"error": "no such media"})
+        msg_id, att_id = int(m.group("msg")), int(m.group("att"))
+        found = state.content.find(m.group("ext"), msg_id, att_id)
+        if isinstance(found, Reply):
+            return found
+        att_rec, over, subject = found
+        ctype, data = state.content.body(att_rec, over, subject, msg_id, att_id)
+        return fake_content.ranged(data, self.headers.get("Range"), ctype)
 
 
 def _scrub(qs):
@@ -270,6 +378,7 @@ def _scrub(qs):
 
 
 class Server(ThreadingHTTPServer):
+    role = "main"   # "main", "media" or "media_http"
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128
@@ -322,23 +431,34 @@ def _apply_state_file(state, path):
             raise SystemExit("fake: %s %s in %s failed: %s" % (method, call["path"], path, reply.body.decode()))
 
 
+def _listener(opts, state, role, tls_ctx):
+    server = Server((opts.host, opts.port if role == "main" else 0), Handler)
+    server.state = state
+    server.role = role
+    scheme = "http"
+    if tls_ctx is not None:
+        server.socket = tls_ctx.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
+        scheme = "https"
+    host = opts.host if opts.host != "0.0.0.0" else "127.0.0.1"
+    return server, "%s://%s:%d" % (scheme, host, server.server_address[1])
+
+
 def main(argv):
     opts = parse_args(argv)
     state = State(opts)
-    server = Server((opts.host, opts.port), Handler)
-    server.state = state
-    port = server.server_address[1]
-    scheme = "http"
+    tls_ctx = None
     line_tail = ""
     if opts.tls:
-        ca = fake_tls.make_certificates(opts.tls)
-        server.socket = fake_tls.server_context(opts.tls).wrap_socket(
-            server.socket, server_side=True, do_handshake_on_connect=False)
-        scheme = "https"
-        state.ca = os.path.abspath(ca)
+        state.ca = os.path.abspath(fake_tls.make_certificates(opts.tls))
+        tls_ctx = fake_tls.server_context(opts.tls)
         line_tail = " ca=" + state.ca
-    host = opts.host if opts.host != "0.0.0.0" else "127.0.0.1"
-    state.base = "%s://%s:%d" % (scheme, host, port)
+    server, state.base = _listener(opts, state, "main", tls_ctx)
+    media, state.media_base = _listener(opts, state, "media", tls_ctx)
+    servers = [server, media]
+    state.media_http_base = state.media_base
+    if tls_ctx is not None:
+        media_http, state.media_http_base = _listener(opts, state, "media_http", None)
+        servers.append(media_http)
     state.store.rebase(state.base)
     if opts.state:
         _apply_state_file(state, opts.state)
@@ -361,13 +481,15 @@ def main(argv):
             stop.set()
         threading.Thread(target=_watch, name="stdin-watch", daemon=True).start()
 
-    threading.Thread(target=server.serve_forever, name="serve", daemon=True).start()
+    for s in servers:
+        threading.Thread(target=s.serve_forever, name="serve-" + s.role, daemon=True).start()
     sys.stdout.write("listening %s%s\n" % (state.base, line_tail))
     sys.stdout.flush()
     while not stop.wait(0.5):
         pass
-    server.shutdown()
-    server.server_close()
+    for s in servers:
+        s.shutdown()
+        s.server_close()
     return 0
 
 
