@@ -41,6 +41,7 @@ std::optional<std::string> apply_environment(const environment& env, layer_state
     const place where{"environment " + name + ": ", ""};
     if (key == nullptr) return where.describe("names no configuration key");
     value v = text;
+    if (key->type == value_type::list) v = split_list(text);
     if (key->type == value_type::integer) {
       const auto n = parse_integer(text);
       // Integer keys hold no secrets, so quoting the text is safe.

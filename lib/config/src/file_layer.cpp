@@ -2,7 +2,9 @@
 
 #include <toml++/toml.h>
 
+#include <sstream>
 #include <string>
+#include <vector>
 
 namespace rcvault::config::detail {
 namespace {
@@ -36,6 +38,55 @@ std::string one_line(std::string_view s) {
   return out;
 }
 
+// What each key type takes in TOML, as said in an error.
+std::string_view wanted(value_type t) {
+  switch (t) {
+    case value_type::text: return "a string";
+    case value_type::integer: return "an integer";
+    case value_type::list: return "a string or an array of strings and integers";
+    case value_type::date: return "a date or a string";
+  }
+  return "a string";
+}
+
+// RFC 3339 text of a TOML date or date-time ("2024-05-01", "2024-05-01T10:00:00Z").
+template <class T>
+std::string as_text(const T& t) {
+  std::ostringstream out;
+  out << t;
+  return std::move(out).str();
+}
+
+// Sets `out` to the node as the value its key takes; returns the problem, or nullopt.
+std::optional<std::string> file_value(const key_spec& key, const toml::node& node, value& out) {
+  switch (key.type) {
+    case value_type::text:
+      if (node.is_string()) return out = node.as_string()->get(), std::nullopt;
+      break;
+    case value_type::integer:
+      if (node.is_integer()) return out = node.as_integer()->get(), std::nullopt;
+      break;
+    case value_type::date:
+      if (node.is_string()) return out = node.as_string()->get(), std::nullopt;
+      if (node.is_date()) return out = as_text(node.as_date()->get()), std::nullopt;
+      if (node.is_date_time()) return out = as_text(node.as_date_time()->get()), std::nullopt;
+      break;
+    case value_type::list:
+      if (node.is_string()) return out = split_list(node.as_string()->get()), std::nullopt;
+      if (node.is_array()) {
+        std::vector<std::string> items;
+        for (const toml::node& item : *node.as_array()) {
+          if (item.is_string()) items.push_back(item.as_string()->get());
+          else if (item.is_integer()) items.push_back(std::to_string(item.as_integer()->get()));
+          else return "expected an array of strings and integers, got an array holding " + std::string(type_name(item.type()));
+        }
+        return out = std::move(items), std::nullopt;
+      }
+      break;
+  }
+  return "expected " + std::string(wanted(key.type)) + ", got " + std::string(type_name(node.type()));
+}
+
 std::optional<std::string> apply_section(const std::string& prefix, std::string_view section, const toml::table& table,
                                          layer_state& layer) {
   for (const auto& [k, node] : table) {
@@ -44,14 +95,7 @@ std::optional<std::string> apply_section(const std::string& prefix, std::string_
     if (key == nullptr) return prefix + "unknown key '" + dotted + "'" + line_suffix(k.source());
     const place where{prefix + dotted + ": ", line_suffix(node.source())};
     value v;
-    if (key->type == value_type::text && node.is_string()) {
-      v = node.as_string()->get();
-    } else if (key->type == value_type::integer && node.is_integer()) {
-      v = node.as_integer()->get();
-    } else {
-      const std::string_view want = key->type == value_type::text ? "a string" : "an integer";
-      return where.describe("expected " + std::string(want) + ", got " + std::string(type_name(node.type())));
-    }
+    if (auto problem = file_value(*key, node, v)) return where.describe(*problem);
     if (auto problem = key->apply(layer, v, where)) return where.describe(*problem);
   }
   return std::nullopt;

@@ -1,27 +1,15 @@
+#include "key_values.hpp"
 #include "layer.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <iterator>
 #include <string>
+#include <vector>
 
 namespace rcvault::config::detail {
 namespace {
-
-const std::string& text_of(const value& v) { return std::get<std::string>(v); }
-std::int64_t integer_of(const value& v) { return std::get<std::int64_t>(v); }
-
-std::optional<std::string> out_of_range(std::int64_t got, std::int64_t lo, std::int64_t hi) {
-  if (got >= lo && got <= hi) return std::nullopt;
-  return "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " + std::to_string(got);
-}
-
-template <std::int64_t Lo, std::int64_t Hi, class Store>
-std::optional<std::string> store_integer(const value& v, Store store) {
-  if (auto bad = out_of_range(integer_of(v), Lo, Hi)) return bad;
-  store(integer_of(v));
-  return std::nullopt;
-}
 
 std::optional<std::string> store_listen(listen_address& out, const value& v, unix_socket unix) {
   auto parsed = parse_listen_address(text_of(v), unix);
@@ -30,21 +18,7 @@ std::optional<std::string> store_listen(listen_address& out, const value& v, uni
   return std::nullopt;
 }
 
-std::optional<std::string> set_secret_value(secret_setting& s, const value& v, const place& where) {
-  if (auto bad = check_secret(text_of(v))) return bad;
-  s.value = text_of(v);
-  s.value_place = where;
-  return std::nullopt;
-}
-
-std::optional<std::string> set_secret_file(secret_setting& s, const value& v, const place& where) {
-  if (text_of(v).empty()) return "must not be empty";
-  s.file = text_of(v);
-  s.file_place = where;
-  return std::nullopt;
-}
-
-const key_spec keys[] = {
+const key_spec core_keys[] = {
     {"store.path", value_type::text,
      [](layer_state& l, const value& v, const place&) -> std::optional<std::string> {
        if (text_of(v).empty()) return "must not be empty";
@@ -120,7 +94,28 @@ std::string place::describe(std::string_view problem) const {
   return out;
 }
 
-std::span<const key_spec> all_keys() noexcept { return keys; }
+std::span<const key_spec> all_keys() noexcept {
+  static const std::vector<key_spec> every = [] {
+    std::vector<key_spec> out(std::begin(core_keys), std::end(core_keys));
+    const auto api = api_keys();
+    out.insert(out.end(), api.begin(), api.end());
+    return out;
+  }();
+  return every;
+}
+
+std::vector<std::string> split_list(std::string_view text) {
+  std::vector<std::string> out;
+  for (;;) {
+    const auto comma = text.find(',');
+    std::string_view item = text.substr(0, comma);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    out.emplace_back(item);
+    if (comma == std::string_view::npos) return out;
+    text.remove_prefix(comma + 1);
+  }
+}
 
 const key_spec* find_key(std::string_view dotted) noexcept {
   for (const key_spec& k : all_keys())

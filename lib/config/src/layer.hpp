@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 namespace rcvault::config::detail {
 
@@ -39,12 +40,16 @@ struct layer_state {
   config& cfg;
   secret_setting verification_token{};
   secret_setting query_token{};
+  secret_setting client_secret{};
+  secret_setting jwt{};
 };
 
 // A value as a layer gives it: TOML has types, the environment and flags are text.
-using value = std::variant<std::string, std::int64_t>;
+// A list is a TOML array, or comma-separated text split by the layer.
+using value = std::variant<std::string, std::int64_t, std::vector<std::string>>;
 
-enum class value_type { text, integer };
+// `date` is text in every layer, and in TOML also a date or date-time (given as its RFC 3339 text).
+enum class value_type { text, integer, list, date };
 
 // One configuration key ("store.path"): the type it takes and how it is stored.
 struct key_spec {
@@ -54,8 +59,11 @@ struct key_spec {
   std::optional<std::string> (*apply)(layer_state& layer, const value& v, const place& where);
 };
 
-// Every key, in the order of SPEC section 2.
+// Every key, in the order of docs/configuration.md.
 std::span<const key_spec> all_keys() noexcept;
+
+// The keys of the [ringcentral] and [sync] sections (api_keys.cpp).
+std::span<const key_spec> api_keys() noexcept;
 
 // The key named `dotted` ("ingest.listen"), or nullptr.
 const key_spec* find_key(std::string_view dotted) noexcept;
@@ -80,6 +88,9 @@ struct file_contents {
 
 // Reads a whole file; never throws for a missing or unreadable file.
 file_contents read_whole_file(const std::filesystem::path& file);
+
+// Splits "a, b,c" at commas into trimmed items ("a", "b", "c"); empty items are kept (as "").
+std::vector<std::string> split_list(std::string_view text);
 
 // Checks a secret's text: non-empty, one line, no control characters; returns the problem
 // without ever quoting the secret.

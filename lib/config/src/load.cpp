@@ -35,11 +35,34 @@ std::optional<std::string> merge_secret(secret_setting& winner, const secret_set
 struct secrets {
   secret_setting verification_token;
   secret_setting query_token;
+  secret_setting client_secret;
+  secret_setting jwt;
 };
 
 std::optional<std::string> finish_layer(secrets& won, const layer_state& layer, layer_kind kind, const std::string& prefix) {
   if (auto e = merge_secret(won.verification_token, layer.verification_token, kind, prefix, "ingest.verification_token")) return e;
+  if (auto e = merge_secret(won.client_secret, layer.client_secret, kind, prefix, "ringcentral.client_secret")) return e;
+  if (auto e = merge_secret(won.jwt, layer.jwt, kind, prefix, "ringcentral.jwt")) return e;
   return merge_secret(won.query_token, layer.query_token, kind, prefix, "query.token");
+}
+
+// The API needs all three of client id, client secret and JWT; a secret without a client id
+// is a half-done setup that would otherwise be ignored in silence. Credentials found in
+// $CREDENTIALS_DIRECTORY alone do not count: the unit offers them to every installation.
+std::optional<std::string> check_api_credentials(const config& cfg, const secrets& won) {
+  const auto& rc = cfg.ringcentral;
+  if (rc.client_id) {
+    if (!rc.client_secret)
+      return "ringcentral.client_id is set without a client secret: set ringcentral.client_secret or "
+             "ringcentral.client_secret_file, or the systemd credential ringcentral-client-secret";
+    if (!rc.jwt)
+      return "ringcentral.client_id is set without a JWT: set ringcentral.jwt or ringcentral.jwt_file, or the "
+             "systemd credential ringcentral-jwt";
+    return std::nullopt;
+  }
+  if (!won.client_secret.empty()) return "ringcentral.client_secret is set without ringcentral.client_id";
+  if (!won.jwt.empty()) return "ringcentral.jwt is set without ringcentral.client_id";
+  return std::nullopt;
 }
 
 std::optional<std::string> apply_flags(const flag_values& flags, layer_state& layer) {
@@ -55,6 +78,10 @@ std::optional<std::string> apply_flags(const flag_values& flags, layer_state& la
     if (!f.text) continue;
     const place where{std::string(f.name) + ": ", ""};
     if (auto problem = find_key(f.key)->apply(layer, *f.text, where)) return where.describe(*problem);
+  }
+  if (!flags.extensions.empty()) {
+    const place where{"--extension: ", ""};
+    if (auto problem = find_key("sync.extensions")->apply(layer, flags.extensions, where)) return where.describe(*problem);
   }
   return std::nullopt;
 }
@@ -116,6 +143,13 @@ result<config> load(const load_request& request) {
   auto query = resolve_secret(won.query_token, request.env, "query-token");
   if (!query) return query.error();
   cfg.query.token = std::move(*query);
+  auto client_secret = resolve_secret(won.client_secret, request.env, "ringcentral-client-secret");
+  if (!client_secret) return client_secret.error();
+  cfg.ringcentral.client_secret = std::move(*client_secret);
+  auto jwt = resolve_secret(won.jwt, request.env, "ringcentral-jwt");
+  if (!jwt) return jwt.error();
+  cfg.ringcentral.jwt = std::move(*jwt);
+  if (auto e = check_api_credentials(cfg, won)) return load_error{*e};
   return cfg;
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// rcvault's configuration (SPEC section 2): the struct with its defaults inline,
+// rcvault's configuration (docs/configuration.md): the struct with its defaults inline,
 // and loading from TOML file + RCVAULT_* environment + command-line flags with
 // precedence flags > environment > file > defaults.
 
@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace rcvault::config {
 
@@ -51,6 +52,32 @@ struct config {
   struct log_section {
     std::string level = "info";                     // debug | info | warning | error
   } log;
+  // RingCentral's REST API (docs/sync.md). Without client_id rcvault is webhook-only.
+  struct ringcentral_section {
+    std::string server = "https://platform.ringcentral.com";  // scheme://host[:port], no path, no trailing '/'
+    std::optional<std::string> client_id;
+    std::optional<std::string> client_secret;       // secret: never logged
+    std::optional<std::string> jwt;                 // secret: never logged
+    std::optional<std::filesystem::path> ca_file;   // PEM bundle trusted besides the system store
+    unsigned light_per_minute = 40;
+    unsigned medium_per_minute = 30;
+
+    // True when the API is configured (load() then guarantees client_secret and jwt are set).
+    bool configured() const noexcept { return client_id.has_value(); }
+  } ringcentral;
+  // Message Sync (docs/sync.md).
+  struct sync_section {
+    // The mailboxes to sync: ["~"] (the JWT user's own), ["all"] (every extension
+    // the token may read) or extension ids as digits, possibly with "~" among them.
+    // Never empty; "all" only alone; no duplicates.
+    std::vector<std::string> extensions{"~"};
+    std::chrono::seconds interval{300};
+    // How far back a full sync reaches (UTC).
+    std::chrono::sys_time<std::chrono::milliseconds> since{std::chrono::sys_days{std::chrono::year{2000} / 1 / 1}};
+
+    // True when `extensions` is ["all"].
+    bool all_extensions() const noexcept { return extensions.size() == 1 && extensions.front() == "all"; }
+  } sync;
 };
 
 }  // namespace rcvault::config

@@ -1,5 +1,5 @@
 #pragma once
-// Loading rcvault's configuration (SPEC section 2): defaults, then a TOML file,
+// Loading rcvault's configuration (docs/configuration.md): defaults, then a TOML file,
 // then RCVAULT_* environment variables, then command-line flags, each layer
 // over the one before; every bad key or value is an error naming it.
 
@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace rcvault::config {
 
@@ -40,6 +41,7 @@ struct flag_values {
   std::optional<std::string> db{};             // --db: store.path
   std::optional<std::string> ingest_listen{};  // --ingest-listen: ingest.listen
   std::optional<std::string> query_listen{};   // --query-listen: query.listen
+  std::vector<std::string> extensions{};       // --extension (repeatable): sync.extensions; empty = not given
 };
 
 // Everything a configuration is loaded from.
@@ -49,9 +51,11 @@ struct load_request {
   flag_values flags{};
 };
 
-// Builds the configuration from its layers, reads the token files (and the systemd
-// credentials verification-token / query-token when no token is configured), and
-// validates every value; returns the first error. Creates nothing on disk.
+// Builds the configuration from its layers, reads the secret files (and the systemd
+// credentials verification-token, query-token, ringcentral-client-secret and
+// ringcentral-jwt when the secret is not configured), and validates every value,
+// including that ringcentral.client_id comes with a client secret and a JWT; returns
+// the first error. Creates nothing on disk.
 result<config> load(const load_request& request);
 
 // Whether a listen address may name a unix socket.
