@@ -69,6 +69,8 @@ set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
 # libc6 (checked with dpkg -S on each linked .so; SQLiteCpp is a static
 # library in Debian and CLI11 is header-only, so neither is a dependency).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# The RingCentral API client verifies certificates against the system store (docs/sync.md).
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "ca-certificates")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "sqlite3, nginx | caddy")
 # conffiles: dpkg keeps the admin's edits of /etc/rcvault/rcvault.toml on upgrade;
 # the maintainer scripts reload systemd and restart a running service on upgrade.
