@@ -119,7 +119,8 @@ def _route(state, method, path, query, body):
         return Reply(200, {"expired": state.subs.expire(body.get("id"))})
     if key == ("POST", "/_fake/notify"):
         event, payload = _notification(state, body)
-        return Reply(200, {"deliveries": state.subs.notify(body.get("subscription"), event, payload)})
+        return Reply(200, {"deliveries": state.subs.notify(body.get("subscription"), event, payload,
+                                                           body.get("address"), body.get("verification_token"))})
     if key == ("GET", "/_fake/deliveries"):
         return Reply(200, {"deliveries": state.subs.read_deliveries()})
     if key == ("POST", "/_fake/content"):

@@ -284,9 +284,12 @@ class Subscriptions:
             return list(self.deliveries)
 
     # -- notifications --------------------------------------------------------------
-    def _targets(self, sub_id, event):
+    def _targets(self, sub_id, event, address=None, token=None):
         """Active subscriptions to deliver `event` to: the one named, or every
-        one with a filter on the event's path."""
+        one with a filter on the event's path; or a stand-in for `address`."""
+        if address is not None:
+            return [{"id": "no-subscription", "status": "Active", "_token": token,
+                     "deliveryMode": {"address": address}}]
         with self.lock:
             if sub_id is not None:
                 return [dict(s) for s in self._pick(sub_id)]
@@ -294,11 +297,12 @@ class Subscriptions:
             return [dict(s) for s in self._pick(None)
                     if s["status"] == "Active" and any(f.split("?")[0] == path for f in s["eventFilters"])]
 
-    def notify(self, sub_id, event, body, timeout=5.0):
+    def notify(self, sub_id, event, body, address=None, token=None, timeout=5.0):
         """Delivers `body` (the notification's "body") under `event` to the
-        target subscriptions; returns one result per delivery."""
+        target subscriptions (or straight to `address` with `token`); returns
+        one result per delivery."""
         results = []
-        for s in self._targets(sub_id, event):
+        for s in self._targets(sub_id, event, address, token):
             owner = re.search(r"/extension/(\d+)", self.expand(event))
             envelope = {"uuid": str(secrets.randbits(63)), "event": self.expand(event),
                         "timestamp": iso(now_ms()), "subscriptionId": s["id"],

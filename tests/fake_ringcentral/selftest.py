@@ -651,6 +651,10 @@ def notifications_delivered_with_verification_token(fake):
         fake.control("POST", "/_fake/notify", {"event": "/restapi/v1.0/account/~/extension/~/message-store",
                                                "body": {"changes": []}})
         expect(json.loads(r.seen[-1]["body"])["body"] == {"changes": []}, "explicit body")
+        res = fake.control("POST", "/_fake/notify", {"template": "message-store", "address": r.url,
+                                                     "verification_token": "vt-2"})
+        expect(res["deliveries"][0]["status"] == 200 and r.seen[-1]["headers"]["verification-token"] == "vt-2"
+               and json.loads(r.seen[-1]["body"])["subscriptionId"] == "no-subscription", "straight to an address")
         fake.control("POST", "/_fake/config", {"blacklist_after_failures": 2})
         r.mode = "error"
         for _ in range(2):
@@ -658,7 +662,7 @@ def notifications_delivered_with_verification_token(fake):
         status, _, body = fake.api("GET", "/restapi/v1.0/subscription/" + sub["id"], tok)
         expect(json.loads(body)["status"] == "Blacklisted", "failed deliveries did not blacklist")
         kinds = [d["kind"] for d in fake.control("GET", "/_fake/deliveries")["deliveries"]]
-        expect(kinds == ["validation"] + ["notification"] * 5, repr(kinds))
+        expect(kinds == ["validation"] + ["notification"] * 6, repr(kinds))
     finally:
         r.close()
 
