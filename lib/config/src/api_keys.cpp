@@ -75,14 +75,14 @@ std::optional<std::string> store_server(std::string& out, const std::string& tex
   return std::nullopt;
 }
 
-// sync.extensions: "~", "all", or extension ids (with "~" allowed among them).
+// sync.extensions: "~", "all", or extension ids.
 std::optional<std::string> store_extensions(std::vector<std::string>& out, const std::vector<std::string>& items) {
   if (items.empty()) return "names no extension; expected \"~\", \"all\" or extension ids";
   std::vector<std::string> kept;
   for (const std::string& item : items) {
-    if (item == "all") {
-      if (items.size() > 1) return "\"all\" cannot be combined with other extensions";
-    } else if (item != "~") {
+    if (item == "all" || item == "~") {
+      if (items.size() > 1) return "\"" + item + "\" cannot be combined with other extensions";
+    } else {
       // Extension ids are int64 in RingCentral's API: at most 19 digits, not 0.
       const bool id = all_digits(item) && item.size() <= 19 && item.find_first_not_of('0') != std::string::npos &&
                       (item.size() < 19 || item <= "9223372036854775807");

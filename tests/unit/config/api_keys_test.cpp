@@ -65,7 +65,7 @@ TEST(ConfigApiKeys, FileSetsEveryKey) {
                                                      "light_per_minute = 120\n"
                                                      "medium_per_minute = 7\n"
                                                      "[sync]\n"
-                                                     "extensions = [\"101\", 9007199254740993, \"~\"]\n"
+                                                     "extensions = [\"101\", 9007199254740993]\n"
                                                      "interval_seconds = 5\n"
                                                      "since = 2024-05-01\n");
   const config c = load_ok({.file = file});
@@ -78,7 +78,7 @@ TEST(ConfigApiKeys, FileSetsEveryKey) {
   EXPECT_EQ(c.ringcentral.light_per_minute, 120u);
   EXPECT_EQ(c.ringcentral.medium_per_minute, 7u);
   // An id beyond 2^53 as a TOML integer keeps every digit.
-  EXPECT_EQ(c.sync.extensions, (strings{"101", "9007199254740993", "~"}));
+  EXPECT_EQ(c.sync.extensions, (strings{"101", "9007199254740993"}));
   EXPECT_EQ(c.sync.interval, seconds{5});
   EXPECT_EQ(c.sync.since, sys_days{year{2024} / 5 / 1});
 }
@@ -222,6 +222,7 @@ TEST(ConfigApiKeys, ErrorsNeverQuoteASecret) {
 TEST(ConfigApiKeys, BadExtensionsAreNamed) {
   const auto error = [](std::string text) { return error_of({.env = {{"RCVAULT_SYNC_EXTENSIONS", text}}}); };
   EXPECT_EQ(error("all,101"), "environment RCVAULT_SYNC_EXTENSIONS: \"all\" cannot be combined with other extensions");
+  EXPECT_EQ(error("101,~"), "environment RCVAULT_SYNC_EXTENSIONS: \"~\" cannot be combined with other extensions");
   EXPECT_EQ(error("101,,102"),
             "environment RCVAULT_SYNC_EXTENSIONS: expected \"~\", \"all\" or an extension id (digits), got ''");
   EXPECT_EQ(error("ext-1"),

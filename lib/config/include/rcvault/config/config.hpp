@@ -68,8 +68,8 @@ struct config {
   // Message Sync (docs/sync.md).
   struct sync_section {
     // The mailboxes to sync: ["~"] (the JWT user's own), ["all"] (every extension
-    // the token may read) or extension ids as digits, possibly with "~" among them.
-    // Never empty; "all" only alone; no duplicates.
+    // the token may read) or extension ids as digits. Never empty; "~" and "all"
+    // only alone; no duplicates.
     std::vector<std::string> extensions{"~"};
     std::chrono::seconds interval{300};
     // How far back a full sync reaches (UTC).
