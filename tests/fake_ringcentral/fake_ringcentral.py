@@ -46,6 +46,18 @@ _MEDIA = re.compile(r"/media/(?P<ext>\d+)/(?P<msg>\d+)/(?P<att>\d+)")
 CHUNK = 64 * 1024
 
 
+def invalid_uri():
+    return Reply(404, {"errorCode": "CMN-120", "message": "Invalid URI",
+                       "errors": [{"errorCode": "CMN-120", "message": "Invalid URI"}]})
+
+
+def fake_failure():
+    """A bug in the fake shows as a 500 naming it (and a traceback on stderr), not a hang."""
+    traceback.print_exc()
+    return Reply(500, {"errorCode": "FAKE-500", "message": "the fake failed: see its stderr",
+                       "errors": [{"errorCode": "FAKE-500", "message": "the fake failed: see its stderr"}]})
+
+
 class State:
     """Everything the fake knows; the control API can reset it."""
 
@@ -214,7 +226,11 @@ class Handler(BaseHTTPRequestHandler):
             except ValueError as e:
                 self._send(Reply(400, {"error": "bad JSON: %s" % e}), {})
                 return
-            self._send(fake_control.handle(state, method, path, query, parsed), {})
+            try:
+                reply = fake_control.handle(state, method, path, query, parsed)
+            except Exception:
+                reply = fake_failure()
+            self._send(reply, {})
             return
 
         group = group_of(method, path)
@@ -245,7 +261,10 @@ class Handler(BaseHTTPRequestHandler):
 
         rate_headers = {}
         if reply is None:
-            reply, rate_headers = self._answer(state, method, path, target, query, body, group, entry)
+            try:
+                reply, rate_headers = self._answer(state, method, path, target, query, body, group, entry)
+            except Exception:
+                reply = fake_failure()
         entry["status"] = reply.status
         state.log.add(entry)
         if "/content/" in path or path.startswith("/media/"):
@@ -276,8 +295,7 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/media/"):
             return self._media(state, path), {}
         if self.server.role != "main" or not path.startswith("/restapi/"):
-            return Reply(404, {"errorCode": "CMN-120", "message": "Invalid URI",
-                               "errors": [{"errorCode": "CMN-120", "message": "Invalid URI"}]}), {}
+            return invalid_uri(), {}
         bearer = state.tokens.bearer_state(self.headers.get("Authorization"))
         entry["bearer"] = bearer
         entry["bearer_valid"] = bearer == "valid"
@@ -297,8 +315,6 @@ class Handler(BaseHTTPRequestHandler):
 
     def _route(self, state, method, path, target, query, body=b""):
         store = state.store
-        invalid = Reply(404, {"errorCode": "CMN-120", "message": "Invalid URI",
-                              "errors": [{"errorCode": "CMN-120", "message": "Invalid URI"}]})
         s = _SUBSCRIPTION.fullmatch(path)
         if s is not None:
             sub_id, renew = s.group("id"), s.group("renew")
@@ -320,10 +336,10 @@ class Handler(BaseHTTPRequestHandler):
                 return state.subs.update(sub_id, parsed)
             elif method == "DELETE":
                 return state.subs.delete(sub_id)
-            return invalid
+            return invalid_uri()
         m = _API.fullmatch(path)
         if m is None or method != "GET":
-            return invalid
+            return invalid_uri()
         acct, ext, what, msg = m.group("acct"), m.group("ext"), m.group("what"), m.group("msg")
         if ext is None:
             return store.extension_list(acct, path, query)

@@ -19,7 +19,6 @@ import argparse
 import http.client
 import json
 import os
-import ssl
 import tempfile
 import time
 import urllib.parse
