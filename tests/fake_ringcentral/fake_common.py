@@ -90,8 +90,8 @@ class Reply:
         else:
             self.body = dumps(body)
         self.content_type = content_type if (raw is not None or body is not None) else None
-        # Set by the handler: the rate-limit group the request was charged to.
-        self.group = None
+        # Attachment content may be written slowly (tests that kill a download midway).
+        self.bytes_per_second = 0
 
 
 def error_reply(status, code, message, parameter_name=None, headers=None):

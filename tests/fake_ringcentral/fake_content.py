@@ -39,7 +39,7 @@ class Content:
         self.store = store
         self.lock = threading.Lock()
         self.overrides = {}     # (message id, attachment id) -> dict
-        self.options = {"content_bytes": 4096, "content_redirect": ""}
+        self.options = {"content_bytes": 4096, "content_redirect": "", "content_bytes_per_second": 0}
 
     def configure(self, cfg):
         with self.lock:
@@ -48,7 +48,7 @@ class Content:
 
     def set(self, spec):
         """spec: {"message_id","attachment_id", "size"?, "seed"?, "base64"?, "text"?,
-        "content_type"?, "redirect"?}"""
+        "content_type"?, "redirect"?, "redirect_status"?, "bytes_per_second"?}"""
         key = (int(spec["message_id"]), int(spec["attachment_id"]))
         if spec.get("redirect") not in REDIRECTS:
             raise ValueError("redirect must be one of media, same, loop, http")
@@ -84,6 +84,10 @@ class Content:
         size = int(over.get("size", self.options["content_bytes"]))
         seed = over.get("seed", "%d:%d" % (msg_id, att_id))
         return ctype, content_bytes(ctype, size, seed)
+
+    def rate_of(self, over):
+        """Bytes a second the body is written at (0: as fast as it goes)."""
+        return int(over.get("bytes_per_second", self.options["content_bytes_per_second"]))
 
     def redirect_of(self, over):
         r = over.get("redirect", self.options["content_redirect"] or None)

@@ -155,12 +155,16 @@ class Handler(BaseHTTPRequestHandler):
             if self.command != "HEAD":
                 body = reply.body if partial is None else reply.body[:partial]
                 view = memoryview(body)
+                rate = getattr(reply, "bytes_per_second", 0)
+                chunk = CHUNK if not rate else max(1, min(CHUNK, rate // 10))
                 while sent < len(body):
-                    n = min(CHUNK, len(body) - sent)
+                    n = min(chunk, len(body) - sent)
                     self.wfile.write(view[sent:sent + n])
                     sent += n
                     if entry is not None:
                         entry["bytes_sent"] = sent
+                    if rate and sent < len(body):
+                        time.sleep(n / rate)
             self.wfile.flush()
         except OSError:
             self.close_connection = True
@@ -372,7 +376,9 @@ class Handler(BaseHTTPRequestHandler):
                         "loop": state.base + target, "http": state.media_http_base + media_path}[redirect]
             return Reply(int(over.get("redirect_status", 302)), headers={"Location": location})
         ctype, data = state.content.body(att_rec, over, subject, msg_id, att_id)
-        return fake_content.ranged(data, self.headers.get("Range"), ctype)
+        reply = fake_content.ranged(data, self.headers.get("Range"), ctype)
+        reply.bytes_per_second = state.content.rate_of(over)
+        return reply
 
     def _media(self, state, path):
         """Content at a second host's path: no token needed (a signed URL)."""
@@ -385,7 +391,9 @@ class Handler(BaseHTTPRequestHandler):
             return found
         att_rec, over, subject = found
         ctype, data = state.content.body(att_rec, over, subject, msg_id, att_id)
-        return fake_content.ranged(data, self.headers.get("Range"), ctype)
+        reply = fake_content.ranged(data, self.headers.get("Range"), ctype)
+        reply.bytes_per_second = state.content.rate_of(over)
+        return reply
 
 
 def _scrub(qs):

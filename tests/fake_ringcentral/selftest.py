@@ -736,6 +736,12 @@ def content_overrides_same_bytes_redirects_and_bytes_sent(fake):
     log = fake.requests(path="^/media/")
     expect(log[-1]["listener"] == "media" and log[-1]["authorization"] == "none" and log[-1]["bytes_sent"] == 100000,
            repr(log[-1]))
+    # A slow download: 40,000 bytes at 100,000 bytes/s take about 0.4 s.
+    fake.control("POST", "/_fake/content", {"message_id": a["id"], "attachment_id": a["id"] + 1, "size": 40000,
+                                            "bytes_per_second": 100000})
+    t = time.monotonic()
+    status, _, body = fake.api("GET", content_path(a, 1), tok)
+    expect(status == 200 and len(body) == 40000 and time.monotonic() - t >= 0.3, "bytes_per_second")
     # A client that stops early: the log counts the bytes the fake could send.
     fake.control("POST", "/_fake/content", {"message_id": a["id"], "attachment_id": a["id"] + 1,
                                             "size": 20 * 1024 * 1024})
