@@ -40,7 +40,7 @@ from fake_store import Store
 from fake_subscriptions import Subscriptions
 
 _API = re.compile(r"/restapi/v1\.0/account/(?P<acct>[^/]+)/extension(?:/(?P<ext>[^/]+)"
-                  r"(?:/(?P<what>message-sync|message-store/(?P<msg>[^/]+)(?:/content/(?P<att>[^/]+))?))?)?/?")
+                  r"(?:/(?P<what>message-sync|message-store(?:/(?P<msg>[^/]+)(?:/content/(?P<att>[^/]+))?)?))?)?/?")
 _SUBSCRIPTION = re.compile(r"/restapi/v1\.0/subscription(?:/(?P<id>[^/]+)(?P<renew>/renew)?)?/?")
 _MEDIA = re.compile(r"/media/(?P<ext>\d+)/(?P<msg>\d+)/(?P<att>\d+)")
 CHUNK = 64 * 1024
@@ -351,6 +351,8 @@ class Handler(BaseHTTPRequestHandler):
             return store.extension_reply(acct, ext)
         if what == "message-sync":
             return store.message_sync(acct, ext, state.base + target, query)
+        if msg is None:
+            return store.list_messages(acct, ext, path, query)
         if m.group("att") is not None:
             return self._content(state, acct, ext, msg, m.group("att"), target)
         return store.get_message(acct, ext, msg)

@@ -495,6 +495,46 @@ class Store:
         return self._page(url, parts, {"syncType": "ISync", "syncToken": new, "syncTime": iso(now),
                                        "olderRecordsExist": bool(more and self.options["isync_older_records_exist"])})
 
+    def list_messages(self, account, ext, path, query):
+        """GET .../message-store: newest first, paged (reference section 5)."""
+        with self.lock:
+            box, err = self.mailbox_for_api(account, ext)
+            if err:
+                return err
+            try:
+                page = int(query.get("page", ["1"])[0])
+                per_page = min(int(query.get("perPage", ["100"])[0]), 1000)
+                if page < 1 or per_page < 1:
+                    raise ValueError
+            except ValueError:
+                return error_reply(400, "CMN-101", "Parameter [perPage] value is invalid.", "perPage")
+            to_ms = parse_iso(query["dateTo"][0]) if "dateTo" in query else now_ms()
+            from_ms = parse_iso(query["dateFrom"][0]) if "dateFrom" in query else to_ms - DAY_MS
+            if to_ms is None or from_ms is None:
+                return error_reply(400, "CMN-101", "Parameter [dateFrom] value is invalid.", "dateFrom")
+            availability = set(query.get("availability", [])) or {"Alive"}
+            filters = self._filters(query)
+            _, msgs = box.by_created()
+            hits = [m for m in msgs if from_ms <= m.created <= to_ms and m.avail in availability
+                    and self._matches(m, filters)]
+            start = (page - 1) * per_page
+            chunk = hits[start:start + per_page]
+            pages = max(1, -(-len(hits) // per_page))
+            paging = {"perPage": per_page, "totalPages": pages, "totalElements": len(hits)}
+            if chunk:
+                paging.update(page=page, pageStart=start, pageEnd=start + len(chunk) - 1)
+            rest = [(k, v) for k, vs in sorted(query.items()) if k not in ("page", "perPage") for v in vs]
+            tail = "".join("&%s=%s" % kv for kv in rest)
+            link = lambda p: {"uri": "%s%s?page=%d&perPage=%d%s" % (self.base, path, p, per_page, tail)}
+            nav = {"firstPage": link(1), "lastPage": link(pages)}
+            if page < pages:
+                nav["nextPage"] = link(page + 1)
+            if page > 1:
+                nav["previousPage"] = link(page - 1)
+            head = b'{"uri":' + dumps(link(page)["uri"]) + b',"records":['
+            tailb = b'],"paging":' + dumps(paging) + b',"navigation":' + dumps(nav) + b"}"
+            return Reply(200, raw=head + b",".join(self._full(m) for m in chunk) + tailb)
+
     def get_message(self, account, ext, msg_id_text):
         with self.lock:
             box, err = self.mailbox_for_api(account, ext)

@@ -194,6 +194,14 @@ def fsync_serves_reference_records_field_exact(fake):
     expect(j["uri"].endswith(SYNC + "?syncType=FSync&dateFrom=2000-01-01T00:00:00.000Z&recordCount=10"), j["uri"])
     status, _, body = fake.api("GET", "/restapi/v1.0/account/~/extension/~/message-store/972869004", tok)
     expect(status == 200 and json.loads(body) == recs[4], "get message")
+    status, h, body = fake.api("GET", "/restapi/v1.0/account/~/extension/~/message-store"
+                               "?dateFrom=2000-01-01&perPage=2&messageType=SMS", tok)
+    j = json.loads(body)
+    sms = sorted((r for r in recs if r["type"] == "SMS"), key=lambda r: r["creationTime"], reverse=True)
+    expect(status == 200 and h["x-rate-limit-group"] == "light" and j["records"] == sms[:2]
+           and j["paging"]["totalElements"] == 3 and "nextPage" in j["navigation"], "message list: %r" % j["paging"])
+    status, _, body = fake.request("GET", j["navigation"]["nextPage"]["uri"], headers={"Authorization": "Bearer " + tok})
+    expect(json.loads(body)["records"] == sms[2:], "message list page 2")
     status, _, body = fake.api("GET", "/restapi/v1.0/account/~/extension/~/message-store/1", tok)
     expect(status == 404 and error_code(body) == "CMN-102" and json.loads(body)["parameterName"] == "messageId", body)
 
