@@ -102,7 +102,8 @@ def _route(state, method, path, query, body):
             raise BadRequest("newest is not an ISO 8601 time")
         started = time.monotonic()
         first, last = store.generate(_ext(body), count, body.get("types", ["SMS"]), newest,
-                                     int(body.get("step_ms", 1000)), body.get("ties", []), body.get("id_start"))
+                                     int(body.get("step_ms", 1000)), body.get("ties", []), body.get("id_start"),
+                                     body.get("changed_at", "now"))
         return Reply(200, {"count": count, "oldest_id": first, "newest_id": last,
                            "seconds": round(time.monotonic() - started, 3)})
     if key == ("POST", "/_fake/sync-tokens/invalidate"):

@@ -317,10 +317,14 @@ class Store:
             _, msgs = box.by_created()
             return [m.rec for m in msgs]
 
-    def generate(self, ext, count, kinds, newest_ms, step_ms, ties, id_start):
+    def generate(self, ext, count, kinds, newest_ms, step_ms, ties, id_start, changed_at="now"):
         """Adds `count` records newest first, `step_ms` apart, cycling `kinds`;
         each tie {"index","count"} gives `count` records from `index` on the
-        same creationTime. Returns (first id, last id)."""
+        same creationTime. Their server-side change time (what ISync sees) is
+        now, or with `changed_at` "creation" their creationTime (records that
+        were always there). Returns (first id, last id)."""
+        if changed_at not in ("now", "creation"):
+            raise BadRequest("changed_at must be now or creation")
         with self.lock:
             box = self._mailbox(ext)
             tie_time = {}
@@ -340,7 +344,8 @@ class Store:
                 created = newest_ms - step_ms * tie_time.get(i, i)
                 lazy = (kinds[i % len(kinds)], self.base, self.account_id, i,
                         None if created < now else now_iso)
-                box.messages[ids[i]] = Message(None, box.ext_id, created, min(created, now), ids[i], lazy)
+                changed = now if changed_at == "now" else min(created, now)
+                box.messages[ids[i]] = Message(None, box.ext_id, created, changed, ids[i], lazy)
             self.next_id = max(self.next_id, base_id + 2 * count)
             box.changed()
             return (ids[-1], ids[0]) if count else (None, None)

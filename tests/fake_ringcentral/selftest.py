@@ -263,11 +263,25 @@ def same_creation_time_across_a_page_boundary(fake):
 @check
 def isync_changes_stubs_overlap_and_full_pages(fake):
     tok = grant(fake)
-    fake.control("POST", "/_fake/messages/generate", {"count": 10, "newest": "2024-01-01T00:00:00.000Z"})
+    fake.control("POST", "/_fake/messages/generate", {"count": 10, "newest": "2024-01-01T00:00:00.000Z",
+                                                      "changed_at": "creation"})
     status, _, body = sync(fake, tok, "syncType=FSync&dateFrom=2000-01-01&recordCount=100")
     j = json.loads(body)
     token = j["syncInfo"]["syncToken"]
     ids = [r["id"] for r in j["records"]]
+    fake.control("POST", "/_fake/messages/generate", {"count": 3, "newest": "2024-02-01T00:00:00.000Z"})
+    status, _, body = sync(fake, tok, "syncType=ISync&syncToken=" + token)
+    j = json.loads(body)
+    expect(len(j["records"]) == 3 and j["records"][-1]["creationTime"].startswith("2024-02-01"),
+           "records generated after the FSync come with the next ISync: %r" % [r.get("creationTime") for r in j["records"]])
+    for r in j["records"]:
+        fake.control("POST", "/_fake/messages/remove", {"id": r["id"]})
+    token = j["syncInfo"]["syncToken"]
+    fake.control("POST", "/_fake/config", {"overlap_ms": 0})
+    status, _, body = sync(fake, tok, "syncType=ISync&syncToken=" + token)
+    token = json.loads(body)["syncInfo"]["syncToken"]
+    fake.control("POST", "/_fake/config", {"overlap_ms": 5000})
+    time.sleep(0.006)  # past the overlap of 0 ms: the next ISync starts clean
     status, _, body = sync(fake, tok, "syncType=ISync&syncToken=" + token)
     j = json.loads(body)
     expect(status == 200 and j["records"] == [] and j["syncInfo"]["syncType"] == "ISync", "nothing changed: %r" % body)

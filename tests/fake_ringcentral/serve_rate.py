@@ -46,7 +46,8 @@ def get(conn, path, tok):
 
 
 def sync_rate(fake, count):
-    fake.control("POST", "/_fake/messages/generate", {"count": count, "types": ["SMS", "SMS", "VoiceMail", "Fax"]})
+    fake.control("POST", "/_fake/messages/generate", {"count": count, "types": ["SMS", "SMS", "VoiceMail", "Fax"],
+                                                      "changed_at": "creation"})
     tok = fake.token()[1]["access_token"]
     conn = connect(fake)
     seen, pages, date_to = set(), 0, None
