@@ -1,4 +1,5 @@
 #include "rcvault/core/message.hpp"
+#include "rcvault/core/message_fields.hpp"
 #include "rcvault/core/notification.hpp"
 
 namespace rcvault::core {
@@ -10,30 +11,22 @@ void take(std::optional<T>& base, const std::optional<T>& newer) {
 }  // namespace
 
 void merge_newer(message& base, const message& newer) {
-  if (!newer.id.empty()) base.id = newer.id;
-  take(base.owner_id, newer.owner_id);
-  take(base.type, newer.type);
-  take(base.direction, newer.direction);
-  take(base.subject, newer.subject);
-  take(base.read_status, newer.read_status);
-  take(base.message_status, newer.message_status);
-  take(base.priority, newer.priority);
-  take(base.availability, newer.availability);
-  take(base.conversation_id, newer.conversation_id);
-  take(base.creation_time, newer.creation_time);
-  take(base.last_modified_time, newer.last_modified_time);
-  take(base.sms_delivery_time, newer.sms_delivery_time);
-  take(base.sms_sending_attempts_count, newer.sms_sending_attempts_count);
-  take(base.delivery_error_code, newer.delivery_error_code);
-  take(base.segment_count, newer.segment_count);
-  take(base.fax_page_count, newer.fax_page_count);
-  take(base.fax_resolution, newer.fax_resolution);
-  take(base.vm_transcription_status, newer.vm_transcription_status);
-  take(base.pg_to_department, newer.pg_to_department);
-  take(base.uri, newer.uri);
-  take(base.from, newer.from);
-  take(base.to, newer.to);
-  take(base.attachments, newer.attachments);
+  for (const auto& f : message_fields) {
+    switch (f.kind) {
+      case field_kind::key:
+        if (!(newer.*f.key).empty()) base.*f.key = newer.*f.key;
+        break;
+      case field_kind::text:
+      case field_kind::id:
+      case field_kind::message_type: take(base.*f.text, newer.*f.text); break;
+      case field_kind::integer:
+      case field_kind::time: take(base.*f.integer, newer.*f.integer); break;
+      case field_kind::boolean: take(base.*f.boolean, newer.*f.boolean); break;
+      case field_kind::party: take(base.*f.one_party, newer.*f.one_party); break;
+      case field_kind::parties: take(base.*f.parties, newer.*f.parties); break;
+      case field_kind::attachments: take(base.*f.attachments, newer.*f.attachments); break;
+    }
+  }
   for (const auto& kv : newer.extra) base.extra[kv.key()] = kv.value();
 }
 
