@@ -1,4 +1,4 @@
-// SPEC section 3, rule by rule, against the real app over real HTTP.
+// docs/ingest.md, rule by rule, against the real app over real HTTP.
 #include "envelopes.hpp"
 #include "http_client.hpp"
 #include "running_app.hpp"

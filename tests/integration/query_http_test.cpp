@@ -1,4 +1,4 @@
-// SPEC section 5 over real sockets: the real app on port 0, a generated
+// docs/api.md over real sockets: the real app on port 0, a generated
 // archive in its database (and more messages posted through the webhook while
 // the tests run), every answer checked against what the generator says.
 #include "query_http.hpp"

@@ -1,4 +1,4 @@
-// rcvault migrate / import / backup / check (SPEC section 1).
+// rcvault migrate / import / backup / check (README.md, `rcvault --help`; import: docs/ingest.md).
 #include "rcvault/app/commands.hpp"
 #include "store_options.hpp"
 #include "rcvault/app/ownership_check.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// Message bodies and change lists to core types (SPEC section 4).
+// Message bodies and change lists to core types (docs/ingest.md, "Ids, times, phone numbers").
 
 #include "rcvault/core/message.hpp"
 #include "rcvault/core/notification.hpp"

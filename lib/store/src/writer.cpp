@@ -265,7 +265,7 @@ struct writer::impl {
   // on random keys that later commits dirty again, and a pass copies a page
   // once however often the WAL holds it; passes after every commit copied it
   // each time. Near the restart they follow every commit again, so that the
-  // pass the writer waits for is short (docs/performance.md, session 5).
+  // pass the writer waits for is short (docs/performance.md, "checkpoint passes spaced").
   static int on_commit(void* self, sqlite3*, const char*, int pages) {
     auto* me = static_cast<impl*>(self);
     const auto& wal = me->opts.wal;

@@ -1,4 +1,4 @@
-// Event kinds from the filter path and the body's shape (SPEC section 4 table).
+// Event kinds from the filter path and the body's shape (docs/ingest.md, "Kinds and outcomes").
 #include "ingest_fixture.hpp"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 #pragma once
-// The subcommands of the rcvault binary (SPEC section 1). Each returns the
+// The subcommands of the rcvault binary (README.md, `rcvault --help`). Each returns the
 // process exit code: 0 success, 1 runtime failure, 2 usage or configuration
 // error, after writing at most one error line to stderr for a failure.
 

@@ -1,5 +1,5 @@
 #pragma once
-// What a stored event is, told apart by its filter path and body shape (SPEC section 4).
+// What a stored event is, told apart by its filter path and body shape (docs/ingest.md, "Kinds and outcomes").
 
 #include <optional>
 #include <string_view>
@@ -21,7 +21,7 @@ std::string_view to_string(event_kind k) noexcept;
 // Parses a name produced by to_string; nullopt for anything else.
 std::optional<event_kind> event_kind_from_string(std::string_view s) noexcept;
 
-// What happened to an accepted event (SPEC section 3 item 6).
+// What happened to an accepted event (docs/ingest.md, "Kinds and outcomes").
 enum class outcome {
   applied,       // normalised and merged into its message (or a raw-only kind stored)
   stale,         // older than the stored version of its message

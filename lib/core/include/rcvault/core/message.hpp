@@ -49,7 +49,7 @@ struct attachment {
 
 struct message {
   std::string id;                               // body.id, digit for digit
-  std::optional<std::string> owner_id;          // resolved mailbox (SPEC section 4)
+  std::optional<std::string> owner_id;          // resolved mailbox (docs/ingest.md, "Ids, times, phone numbers")
   std::optional<std::string> type;              // SMS, Fax, VoiceMail (never Voicemail), Pager, Text
   std::optional<std::string> direction;
   std::optional<std::string> subject;
@@ -79,7 +79,7 @@ struct message {
   friend bool operator==(const message&, const message&) = default;
 };
 
-// Merges a newer version into `base` (SPEC section 4): each field `newer`
+// Merges a newer version into `base` (docs/ingest.md, "Versions and merging"): each field `newer`
 // carries wins, each it lacks is kept; from/to/attachments are replaced as a
 // whole when carried; `extra` is merged key by key. Pure; never throws but bad_alloc.
 void merge_newer(message& base, const message& newer);

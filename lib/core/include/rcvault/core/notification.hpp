@@ -34,7 +34,7 @@ struct notification {
   std::optional<std::string> unnormalised_reason;  // set when a message kind failed to normalise
 };
 
-// The order of message versions (SPEC section 4): lastModifiedTime, else
+// The order of message versions (docs/ingest.md, "Versions and merging"): lastModifiedTime, else
 // creationTime, else the envelope timestamp; ties by timestamp, then uuid.
 struct version_key {
   millis time = 0;

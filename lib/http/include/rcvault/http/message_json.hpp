@@ -15,7 +15,7 @@ namespace rcvault::http {
 // Returns the message as a JSON record. Typed fields win over `extra` keys of the same name.
 boost::json::object message_to_json(const core::message& m);
 
-// The CSV header line of the export (SPEC section 5 columns), ending in CRLF.
+// The CSV header line of the export (docs/api.md, "Exports"), ending in CRLF.
 std::string_view message_csv_header() noexcept;
 
 // One CSV line for `m` (RFC 4180 quoting), ending in CRLF.

@@ -1,5 +1,5 @@
 #pragma once
-// The query listener's whole API (SPEC section 5): the route table and the
+// The query listener's whole API (docs/api.md): the route table and the
 // handler the session calls for every request on the query listener.
 
 #include "rcvault/http/handler.hpp"

@@ -19,7 +19,7 @@ namespace rcvault::ingest {
 // than 64, not an object; the message gives the byte offset), invalid_envelope
 // (no uuid string/integer or no body object; the message names what is missing).
 //
-// Normalisation rules beyond SPEC section 4 (reasons name the field, e.g.
+// Normalisation rules (docs/ingest.md; reasons name the field, e.g.
 // "body.to[1].target: expected true or false"):
 // - Ids (message, attachment, party extension/recipient ids, conversation ids,
 //   uuid, newMessageIds) are strings or JSON integers (int64/uint64, kept digit
@@ -37,7 +37,7 @@ namespace rcvault::ingest {
 core::result<core::notification> parse_envelope(std::string_view raw);
 
 // Classifies an event filter path (query string allowed, ids may be numbers,
-// '~' or masked) together with the body's shape (SPEC section 4 table).
+// '~' or masked) together with the body's shape (docs/ingest.md, "Kinds and outcomes").
 core::event_kind classify(std::string_view event_path, bool body_has_changes_list) noexcept;
 
 // Parses one REST message record (Get Message / one entry of Get Message List
