@@ -1,5 +1,6 @@
 // rcvault migrate / import / backup / check (README.md, `rcvault --help`; import: docs/ingest.md).
 #include "rcvault/app/commands.hpp"
+#include "rcvault/accept/gateway.hpp"
 #include "store_options.hpp"
 #include "rcvault/app/ownership_check.hpp"
 #include "rcvault/ingest/parse.hpp"
@@ -13,7 +14,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -98,9 +98,7 @@ std::optional<std::string> read_source(const std::string& file) {
 
 // What an import has done so far; shared with the writer thread's callbacks.
 struct import_tally {
-  std::mutex mu;
-  std::condition_variable cv;
-  std::size_t in_flight = 0;
+  std::mutex mu;  // guards the counts
   std::size_t stored = 0;
   std::size_t duplicate = 0;
   std::size_t rejected = 0;
@@ -151,43 +149,37 @@ int import_file(const config::config& cfg, const std::string& file) {
     if (!migrated) return fail(migrated.error());
     store::writer w(o, [](core::event_kind k, std::string_view raw) { return ingest::renormalise(k, raw); });
     w.start();
+    accept::gateway gate(w);
 
     const bool progress = stderr_is_terminal();
     const auto started = std::chrono::steady_clock::now();
     auto last_progress = started;
     const std::size_t total_lines = static_cast<std::size_t>(std::count(text->begin(), text->end(), '\n')) + 1;
     std::size_t items = 0;
-    // Keep at most a queue's worth in flight so the writer's queue never refuses an item.
-    const std::size_t window = std::max<std::size_t>(1, o.queue_max);
 
+    // The same accept step as the webhook: items wait for room in the
+    // writer's background lane instead of being refused.
     ingest::for_each_import_item(*text, [&](core::result<core::notification> item, std::size_t line) {
       ++items;
-      if (!item) {
-        {
-          std::lock_guard lk(tally.mu);
-          ++tally.rejected;
-        }
-        report(line, fmt::format("{}: {}", core::code_name(item.error().code), item.error().message));
-        return;
-      }
-      {
-        std::unique_lock lk(tally.mu);
-        tally.cv.wait(lk, [&] { return tally.in_flight < window; });
-        ++tally.in_flight;
-      }
-      w.submit(std::move(*item), [&, line](const store::write_result& r) {
+      gate.accept_waiting(std::move(item), accept::source::import, [&, line](const accept::outcome& r) {
         bool unavailable = false;
+        std::optional<core::error> refusal;
         {
           std::lock_guard lk(tally.mu);
-          --tally.in_flight;
-          if (r.status == store::write_status::stored) ++tally.stored;
-          else if (r.status == store::write_status::duplicate) ++tally.duplicate;
-          else {
-            ++tally.rejected;
-            unavailable = true;
+          switch (r.state) {
+            case accept::outcome::status::stored: ++tally.stored; break;
+            case accept::outcome::status::duplicate: ++tally.duplicate; break;
+            case accept::outcome::status::refused:
+              ++tally.rejected;
+              refusal = r.refusal;
+              break;
+            case accept::outcome::status::unavailable:
+              ++tally.rejected;
+              unavailable = true;
+              break;
           }
         }
-        tally.cv.notify_one();
+        if (refusal) report(line, fmt::format("{}: {}", core::code_name(refusal->code), refusal->message));
         if (unavailable) report(line, "store unavailable (database busy, full or failing); import it again");
       });
       if (progress) {

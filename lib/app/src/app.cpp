@@ -1,6 +1,7 @@
 #include "rcvault/app/app.hpp"
 #include "store_options.hpp"
 
+#include "rcvault/accept/gateway.hpp"
 #include "rcvault/app/systemd_notify.hpp"
 #include "rcvault/http/metrics.hpp"
 #include "rcvault/http/service.hpp"
@@ -64,6 +65,7 @@ struct app::impl {
   asio::io_context io{1};
   http::metrics stats;
   std::unique_ptr<store::writer> writer;
+  std::unique_ptr<accept::gateway> gateway;  // every source's way into the writer
   std::unique_ptr<store::reader_pool> readers;
   std::unique_ptr<http::service> service;
   std::optional<asio::signal_set> signals;
@@ -169,12 +171,13 @@ core::result<bound_endpoints> app::start(signal_handling signals) {
     if (!migrated) return migrated.error();
     m.writer = std::make_unique<store::writer>(opts, &ingest::renormalise);
     m.writer->start();
+    m.gateway = std::make_unique<accept::gateway>(*m.writer);
     m.readers = std::make_unique<store::reader_pool>(opts, reader_threads);
   } catch (const std::exception& e) {
     return core::error{core::errc::internal, std::string("store ") + opts.path.string() + ": " + e.what()};
   }
   try {
-    m.service = std::make_unique<http::service>(m.io, service_options_of(m.cfg), *m.writer, *m.readers, m.stats);
+    m.service = std::make_unique<http::service>(m.io, service_options_of(m.cfg), *m.writer, *m.gateway, *m.readers, m.stats);
   } catch (const std::system_error& e) {
     return core::error{core::errc::config, e.what()};
   }

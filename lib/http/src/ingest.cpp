@@ -28,7 +28,6 @@ namespace {
 
 constexpr std::string_view validation_token_header = "Validation-Token";
 constexpr std::string_view verification_token_header = "Verification-Token";
-constexpr std::size_t dead_letter_head_bytes = 256;
 
 core::millis now_millis() {
   using namespace std::chrono;
@@ -48,16 +47,17 @@ bool is_blank(std::string_view body) {
 // The writer completes on its own thread; the continuation must run on the
 // coroutine's executor (the network thread), so the completion is posted back.
 template <class CompletionToken>
-auto async_submit(ingest_target& target, core::notification n, CompletionToken&& token) {
-  return asio::async_initiate<CompletionToken, void(store::write_result)>(
-      [&target](auto handler, core::notification note) {
+auto async_accept(ingest_target& target, core::result<core::notification> parsed, std::string_view raw,
+                  CompletionToken&& token) {
+  return asio::async_initiate<CompletionToken, void(accept::outcome)>(
+      [&target, raw](auto handler, core::result<core::notification> item) {
         auto work = asio::prefer(asio::get_associated_executor(handler), asio::execution::outstanding_work.tracked);
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        target.submit(std::move(note), [shared, work](const store::write_result& r) {
-          asio::post(work, [shared, r]() mutable { std::move (*shared)(r); });
+        target.accept(std::move(item), raw, [shared, work](const accept::outcome& o) {
+          asio::post(work, [shared, o]() mutable { std::move (*shared)(o); });
         });
       },
-      token, std::move(n));
+      token, std::move(parsed));
 }
 
 response status_response(std::string_view status, std::string_view uuid) {
@@ -115,49 +115,35 @@ asio::awaitable<response> decide(const request& req, ingest_context& ctx) {
     co_return error_response({core::errc::unsupported_media_type, "Content-Type must be application/json"});
   }
 
-  auto& result = parse();
-  if (!result) {
-    const auto& err = result.error();
-    store::rejected_request dead;
-    dead.received_at = now_millis();
-    dead.code = std::string(core::code_name(err.code));
-    dead.message = err.message;
-    dead.size = body.size();
-    dead.head = std::string(body.substr(0, dead_letter_head_bytes));
-    if (ctx.target.reject) ctx.target.reject(std::move(dead));
-    count(ctx.stats, "rejected");
-    log::debug("ingest rejected code={} size={}", core::code_name(err.code), body.size());
-    co_return error_response(err);
-  }
-
-  core::notification n = std::move(*result);
-  std::string uuid = n.uuid;
-  auto written = co_await async_submit(ctx.target, std::move(n), asio::use_awaitable);
-  switch (written.status) {
-    case store::write_status::stored:
-      count(ctx.stats, core::to_string(written.outcome));
+  auto accepted = co_await async_accept(ctx.target, std::move(parse()), body, asio::use_awaitable);
+  switch (accepted.state) {
+    case accept::outcome::status::stored:
+      count(ctx.stats, core::to_string(accepted.applied));
       if (ctx.stats) ctx.stats->set_last_notification(now_millis());
-      co_return status_response("stored", uuid);
-    case store::write_status::duplicate:
+      co_return status_response("stored", accepted.uuid);
+    case accept::outcome::status::duplicate:
       count(ctx.stats, "duplicate");
       if (ctx.stats) ctx.stats->set_last_notification(now_millis());
-      co_return status_response("duplicate", uuid);
-    case store::write_status::unavailable:
+      co_return status_response("duplicate", accepted.uuid);
+    case accept::outcome::status::refused:
+      count(ctx.stats, "rejected");
+      log::debug("ingest rejected code={} size={}", core::code_name(accepted.refusal->code), body.size());
+      co_return error_response(*accepted.refusal);
+    case accept::outcome::status::unavailable:
       break;
   }
   count(ctx.stats, "unavailable");
-  log::warning("ingest unavailable uuid={}", uuid);
+  log::warning("ingest unavailable uuid={}", accepted.uuid);
   co_return error_response({core::errc::unavailable, "the store cannot take notifications now; retry later"});
 }
 
 }  // namespace
 
-ingest_target writer_target(store::writer& w) {
+ingest_target gateway_target(accept::gateway& g) {
   ingest_target t;
-  t.submit = [&w](core::notification n, std::function<void(const store::write_result&)> done) {
-    w.submit(std::move(n), std::move(done));
+  t.accept = [&g](core::result<core::notification> parsed, std::string_view raw, accept::completion done) {
+    g.accept_now(std::move(parsed), raw, std::move(done));
   };
-  t.reject = [&w](store::rejected_request r) { w.reject(std::move(r)); };
   return t;
 }
 

@@ -10,10 +10,10 @@
 namespace rcvault::http {
 
 struct service::impl {
-  impl(boost::asio::io_context& io, const service_options& opts, store::writer& writer, store::reader_pool& readers,
-       metrics& stats)
+  impl(boost::asio::io_context& io, const service_options& opts, store::writer& writer, accept::gateway& gateway,
+       store::reader_pool& readers, metrics& stats)
       : ingest_ctx{ingest_settings{opts.ingest_path, opts.verification_token, opts.max_body_bytes},
-                   writer_target(writer), &stats},
+                   gateway_target(gateway), &stats},
         query_ctx{readers, stats, opts.query_token, [&writer] { return std::optional(writer.snapshot()); },
                   readers.opts().path},
         ingest(bind(io, opts.ingest_listen, ingest_listener_routes(ingest_ctx), opts.limits, stats, "ingest.listen")),
@@ -37,8 +37,8 @@ struct service::impl {
 };
 
 service::service(boost::asio::io_context& io, const service_options& opts, store::writer& writer,
-                 store::reader_pool& readers, metrics& stats)
-    : impl_(std::make_unique<impl>(io, opts, writer, readers, stats)) {}
+                 accept::gateway& gateway, store::reader_pool& readers, metrics& stats)
+    : impl_(std::make_unique<impl>(io, opts, writer, gateway, readers, stats)) {}
 
 service::~service() = default;
 

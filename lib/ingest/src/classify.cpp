@@ -89,3 +89,12 @@ core::event_kind classify(std::string_view event_path, bool body_has_changes_lis
 }
 
 }  // namespace rcvault::ingest
+
+namespace rcvault::ingest {
+
+std::string mailbox_of(const core::notification& n) {
+  if (auto e = detail::extension_in_path(n.event)) return std::string(*e);
+  return n.owner_id.value_or(std::string());
+}
+
+}  // namespace rcvault::ingest

@@ -4,6 +4,8 @@
 #include "connection.hpp"
 #include "counter_names.hpp"
 #include "message_rows.hpp"
+#include "submission_queue.hpp"
+#include "sync_rows.hpp"
 #include "thread_name.hpp"
 #include "wal_syncer.hpp"
 #include "rcvault/log/log.hpp"
@@ -24,13 +26,9 @@
 namespace rcvault::store {
 namespace {
 
-struct pending_write {
-  core::notification n;
-  std::function<void(const write_result&)> done;
-  core::millis received_at = 0;
-};
-
-using work = std::variant<pending_write, rejected_request>;
+using detail::pending_checkpoint;
+using detail::pending_write;
+using detail::work;
 
 core::millis now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -84,7 +82,8 @@ class batch_applier {
       db_.exec("BEGIN IMMEDIATE");
       for (std::size_t i = 0; i < batch.size(); ++i) {
         if (auto* w = std::get_if<pending_write>(&batch[i])) results[i] = write(*w, counters);
-        else reject(std::get<rejected_request>(batch[i]), counters);
+        else if (auto* r = std::get_if<rejected_request>(&batch[i])) reject(*r, counters);
+        else detail::apply_sync_checkpoint(db_, std::get<pending_checkpoint>(batch[i]).cp);
       }
       rows_.flush_text();
       for (const auto& [name, delta] : counters.all()) {
@@ -121,18 +120,20 @@ class batch_applier {
       }
     }
     core::outcome outcome;
+    bool created = false;
     if (n.msg && !n.unnormalised_reason) {
-      outcome = apply_message(w, counters);
+      outcome = apply_message(w, counters, created);
     } else {
       outcome = n.unnormalised_reason ? core::outcome::unnormalised : core::outcome::applied;
       insert_event(w, std::nullopt, outcome);
     }
     counters.add("events.total", 1);
     counters.add("events." + std::string(core::to_string(outcome)), 1);
-    return {write_status::stored, outcome};
+    return {write_status::stored, outcome, created};
   }
 
-  void insert_event(const pending_write& w, std::optional<std::int64_t> message_row, core::outcome outcome) {
+  void insert_event(const pending_write& w, std::optional<std::int64_t> message_row, core::outcome outcome,
+                    std::optional<std::string_view> reason = std::nullopt) {
     const auto& n = w.n;
     auto& s = insert_event_;
     s.tryReset();
@@ -144,18 +145,26 @@ class batch_applier {
     if (n.timestamp) s.bind(6, static_cast<std::int64_t>(*n.timestamp)); else s.bind(6);
     s.bind(7, static_cast<std::int64_t>(w.received_at));
     s.bind(8, std::string(core::to_string(outcome)));
-    if (n.unnormalised_reason) s.bind(9, *n.unnormalised_reason); else s.bind(9);
+    if (reason) s.bind(9, std::string(*reason));
+    else if (n.unnormalised_reason) s.bind(9, *n.unnormalised_reason);
+    else s.bind(9);
     s.bindNoCopy(10, n.raw.data(), static_cast<int>(n.raw.size()));
     if (message_row) s.bind(11, static_cast<std::int64_t>(*message_row)); else s.bind(11);
     s.exec();
   }
 
-  core::outcome apply_message(const pending_write& w, counter_deltas& counters) {
+  core::outcome apply_message(const pending_write& w, counter_deltas& counters, bool& created) {
     const auto& n = w.n;
     const auto& m = *n.msg;
     const auto key = core::version_of(n);
     auto stored = rows_.load(m.id);
+    if (!stored && n.stub) {
+      // A deleted/purged stub carries no message to create (docs/sync.md).
+      insert_event(w, std::nullopt, core::outcome::unnormalised, "stub_without_message");
+      return core::outcome::unnormalised;
+    }
     if (!stored) {
+      created = true;
       const auto sort_key = rows_.place(m.creation_time.value_or(key.time), std::nullopt);
       const auto row = rows_.insert(sort_key, m, key);
       insert_event(w, row, core::outcome::applied);
@@ -294,6 +303,7 @@ struct writer::impl {
   void run() {
     std::vector<work> batch;
     std::vector<write_result> results;
+    std::vector<std::function<void()>> woken;
     for (;;) {
       std::optional<std::uint64_t> page_limit;
       {
@@ -304,15 +314,14 @@ struct writer::impl {
         }
         stats.last_loop = std::chrono::steady_clock::now();
         if (queue.empty()) return;
-        const auto take = std::min(queue.size(), std::max<std::size_t>(opts.batch_max, 1));
-        batch.clear();
-        for (std::size_t i = 0; i < take; ++i) {
-          batch.push_back(std::move(queue.front()));
-          queue.pop_front();
-        }
+        queue.take(batch, std::max<std::size_t>(opts.batch_max, 1));
         stats.queue_depth = queue.size();
+        stats.background_depth = queue.background_size();
         page_limit = std::exchange(max_page_count, std::nullopt);
+        if (queue.has_room(lane::background)) woken.swap(room_waiters);
       }
+      for (auto& wake : woken) wake();
+      woken.clear();
       if (time_to_restart()) {
         const auto waited_from = std::chrono::steady_clock::now();
         checkpoints.catch_up();
@@ -327,11 +336,13 @@ struct writer::impl {
       }
       results.assign(batch.size(), write_result{});
       if (syncer && syncer->failed()) {
+        batch_committed = false;
         answer(batch, results);  // all unavailable: nothing more is acknowledged
         continue;
       }
       const auto applied_from = std::chrono::steady_clock::now();
-      if (!applier.apply(batch, results)) results.assign(batch.size(), write_result{});
+      batch_committed = applier.apply(batch, results);
+      if (!batch_committed) results.assign(batch.size(), write_result{});
       const auto applying = std::chrono::steady_clock::now() - applied_from;
       const auto writes = static_cast<std::size_t>(
           std::count_if(batch.begin(), batch.end(), [](const work& x) { return std::holds_alternative<pending_write>(x); }));
@@ -355,6 +366,14 @@ struct writer::impl {
     std::vector<std::pair<std::function<void(const write_result&)>, write_result>> answers;
     bool any_stored = false;
     for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (auto* c = std::get_if<pending_checkpoint>(&batch[i]); c && c->done) {
+        // Committed with its batch exactly when the batch's writes were.
+        const bool committed = batch_committed;
+        answers.emplace_back([done = std::move(c->done)](const write_result& r) { done(r.status == write_status::stored); },
+                             write_result{committed ? write_status::stored : write_status::unavailable});
+        any_stored = any_stored || committed;
+        continue;
+      }
       auto* w = std::get_if<pending_write>(&batch[i]);
       if (!w || !w->done) continue;
       answers.emplace_back(std::move(w->done), results[i]);
@@ -378,10 +397,13 @@ struct writer::impl {
   std::optional<detail::wal_syncer> syncer;  // synchronous=full only
   int wal_pages = 0;     // the WAL's size after the last commit (writer thread only)
   int requested_at = 0;  // the WAL's size when a pass was last asked for (writer thread only)
+  bool batch_committed = false;  // whether the batch being answered committed (writer thread only)
 
   mutable std::mutex mu;
   std::condition_variable cv;
-  std::deque<work> queue;
+  // Guarded by mu: the queue, the waiters, the flags and stats below.
+  detail::submission_queue queue{opts.queue_max};
+  std::vector<std::function<void()>> room_waiters;  // when_room() callers
   bool stopping = false;
   bool started = false;
   bool joined = false;
@@ -413,25 +435,55 @@ void writer::start() {
   });
 }
 
-void writer::submit(core::notification n, std::function<void(const write_result&)> done) {
+bool writer::submit(core::notification&& n, std::function<void(const write_result&)> done, lane l) {
   {
     std::lock_guard lk(impl_->mu);
-    if (!impl_->stopping && impl_->queue.size() < impl_->opts.queue_max) {
-      impl_->queue.emplace_back(pending_write{std::move(n), std::move(done), now_ms()});
+    if (!impl_->stopping && impl_->queue.has_room(l)) {
+      impl_->queue.push(pending_write{std::move(n), std::move(done), now_ms()}, l);
       impl_->stats.queue_depth = impl_->queue.size();
+      impl_->stats.background_depth = impl_->queue.background_size();
       impl_->cv.notify_one();
+      return true;
+    }
+    if (!impl_->stopping && l == lane::background) return false;
+  }
+  if (done) done(write_result{});
+  return true;
+}
+
+bool writer::submit_checkpoint(sync_checkpoint cp, std::function<void(bool committed)> done) {
+  {
+    std::lock_guard lk(impl_->mu);
+    if (!impl_->stopping && impl_->queue.has_room(lane::background)) {
+      impl_->queue.push(pending_checkpoint{std::move(cp), std::move(done)}, lane::background);
+      impl_->stats.queue_depth = impl_->queue.size();
+      impl_->stats.background_depth = impl_->queue.background_size();
+      impl_->cv.notify_one();
+      return true;
+    }
+    if (!impl_->stopping) return false;
+  }
+  if (done) done(false);
+  return true;
+}
+
+void writer::when_room(std::function<void()> wake) {
+  {
+    std::lock_guard lk(impl_->mu);
+    if (!impl_->stopping && !impl_->queue.has_room(lane::background)) {
+      impl_->room_waiters.push_back(std::move(wake));
       return;
     }
   }
-  if (done) done(write_result{write_status::unavailable, core::outcome::applied});
+  wake();
 }
 
 void writer::reject(rejected_request r) {
   std::lock_guard lk(impl_->mu);
-  if (impl_->stopping || impl_->queue.size() >= impl_->opts.queue_max) return;
+  if (impl_->stopping || !impl_->queue.has_room(lane::webhook)) return;
   if (r.received_at == 0) r.received_at = now_ms();
   if (r.head.size() > 256) r.head.resize(256);
-  impl_->queue.emplace_back(std::move(r));
+  impl_->queue.push(std::move(r), lane::webhook);
   impl_->stats.queue_depth = impl_->queue.size();
   impl_->cv.notify_one();
 }
@@ -439,13 +491,17 @@ void writer::reject(rejected_request r) {
 void writer::stop() {
   std::lock_guard stop_lk(impl_->stop_mu);
   bool started = false;
+  std::vector<std::function<void()>> waiters;
   {
     std::lock_guard lk(impl_->mu);
     if (impl_->joined) return;
     impl_->stopping = true;
     started = impl_->started;
     impl_->cv.notify_one();
+    waiters.swap(impl_->room_waiters);
   }
+  // Producers waiting for room learn at once that the writer stopped.
+  for (auto& wake : waiters) wake();
   // Never started: drain on this thread, so nothing queued is lost.
   if (started) impl_->thread.join();
   else impl_->run();

@@ -32,6 +32,7 @@ struct notification {
   std::optional<message> msg;                   // for message kinds that normalised
   std::vector<change> changes;                  // for message_store_changes
   std::optional<std::string> unnormalised_reason;  // set when a message kind failed to normalise
+  bool stub = false;  // a Message Sync stub of a deleted/purged message (id + availability only)
 };
 
 // The order of message versions (docs/ingest.md, "Versions and merging"): lastModifiedTime, else

@@ -1,11 +1,12 @@
 #pragma once
-// The webhook handler (SPEC section 3): Validation-Token handshake, the
-// verification token, size / media type / JSON checks, then submit to the
-// writer and answer only after the commit. Testable without sockets.
+// The webhook handler (docs/ingest.md): Validation-Token handshake, the
+// verification token, size and media type checks, then the one accept step
+// (accept::gateway) and an answer only after the commit. Testable without
+// sockets.
 
+#include "rcvault/accept/gateway.hpp"
 #include "rcvault/core/notification.hpp"
 #include "rcvault/http/handler.hpp"
-#include "rcvault/store/writer.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -25,17 +26,15 @@ struct ingest_settings {
   std::size_t max_body_bytes = 1048576;
 };
 
-// Where accepted and refused notifications go; store::writer's interface as
-// functions so the handler can be tested without a database.
+// Where a parsed body goes: accept::gateway::accept_now as a function, so the
+// handler can be tested without a database.
 struct ingest_target {
-  // Queues a notification; `done` runs exactly once, on any thread.
-  std::function<void(core::notification, std::function<void(const store::write_result&)>)> submit;
-  // Keeps a refused request as a dead letter.
-  std::function<void(store::rejected_request)> reject;
+  // Accepts a parsed body (`raw` is the body as received); `done` runs exactly once, on any thread.
+  std::function<void(core::result<core::notification>, std::string_view raw, accept::completion)> accept;
 };
 
-// Returns a target that submits to and rejects into `w` (which must outlive it).
-ingest_target writer_target(store::writer& w);
+// Returns a target that hands every body to `g` (which must outlive it).
+ingest_target gateway_target(accept::gateway& g);
 
 // Everything handle_ingest needs; `stats` may be null.
 struct ingest_context {

@@ -3,6 +3,7 @@
 // ingest listener, the query API on the query listener. Free of Beast, so the
 // app can own it without compiling any HTTP code.
 
+#include "rcvault/accept/gateway.hpp"
 #include "rcvault/http/listen_options.hpp"
 #include "rcvault/store/reader_pool.hpp"
 #include "rcvault/store/writer.hpp"
@@ -35,7 +36,8 @@ class service {
   // Binds both listeners (ingest first). Throws std::system_error whose
   // message names the config key and address that could not be bound. The
   // references must outlive the service and every request it serves.
-  service(boost::asio::io_context& io, const service_options& opts, store::writer& writer,
+  // Webhook bodies go to `gateway`; `writer` is read for readiness and metrics.
+  service(boost::asio::io_context& io, const service_options& opts, store::writer& writer, accept::gateway& gateway,
           store::reader_pool& readers, metrics& stats);
   ~service();
   service(const service&) = delete;

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace rcvault::ingest {
@@ -50,6 +51,10 @@ core::event_kind classify(std::string_view event_path, bool body_has_changes_lis
 // invalid_json; invalid_record (not an object, an envelope, no usable id, or
 // no message field such as type/direction/from/to).
 core::result<core::notification> parse_record(std::string_view raw);
+
+// Returns the mailbox (extension id) a notification is about: the extension
+// in its event path, else the envelope's ownerId (the subscriber), else "".
+std::string mailbox_of(const core::notification& n);
 
 // Re-derives the normalised message of a stored event from its raw bytes and
 // kind (store::renormaliser); nullopt when it has none.

@@ -8,6 +8,7 @@
 #include "rcvault/core/error.hpp"
 #include "rcvault/core/notification.hpp"
 #include "rcvault/store/options.hpp"
+#include "rcvault/store/sync_state.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -28,7 +29,14 @@ enum class write_status {
 struct write_result {
   write_status status = write_status::unavailable;
   core::outcome outcome = core::outcome::applied;  // meaningful when status == stored
+  bool message_created = false;                    // stored, and it created its message
 };
+
+// Which producers an item comes from. The webhook lane may fill the whole
+// queue and is taken first; the background lane (import, Message Sync) holds
+// at most half of queue_max, and its producers wait for room instead of being
+// refused, so a large sync never turns webhook acknowledgements into 503s.
+enum class lane { webhook, background };
 
 // A request refused as invalid_json / invalid_envelope, kept for inspection.
 struct rejected_request {
@@ -48,7 +56,8 @@ using renormaliser = std::function<std::optional<core::message>(core::event_kind
 struct writer_stats {
   std::uint64_t batches = 0;
   std::uint64_t notifications = 0;
-  std::size_t queue_depth = 0;
+  std::size_t queue_depth = 0;                       // both lanes
+  std::size_t background_depth = 0;                  // the background lane
   std::size_t last_batch_size = 0;
   std::chrono::steady_clock::time_point last_loop;  // watchdog: writer thread alive
   // Where an acknowledgement's time goes (all totals since start):
@@ -75,14 +84,29 @@ class writer {
   // Starts the writer thread. Call once.
   void start();
 
-  // Queues one notification; `done` runs exactly once: after the batch holding
-  // it committed and, with synchronous=full, after the WAL was fdatasync'ed
-  // (on the writer's sync thread; on the writer thread when the batch failed
-  // or with synchronous=normal), or at once on the caller's thread with
-  // `unavailable` when the queue is full or stopped. Once a sync of the WAL
-  // has failed, every later write is answered `unavailable`.
-  // `n.raw` must be set; received time is taken at submit.
-  void submit(core::notification n, std::function<void(const write_result&)> done);
+  // Queues one notification in `l`; `done` runs exactly once: after the batch
+  // holding it committed and, with synchronous=full, after the WAL was
+  // fdatasync'ed (on the writer's sync thread; on the writer thread when the
+  // batch failed or with synchronous=normal), or at once on the caller's
+  // thread with `unavailable` when the writer is stopped or, in the webhook
+  // lane, the queue is full. In the background lane a full lane returns false
+  // instead: nothing is queued, `done` is not called; wait with when_room().
+  // Items of one lane commit in the order they were queued. Once a sync of
+  // the WAL has failed, every later write is answered `unavailable`.
+  // `n` is moved from only when the call returns true. `n.raw` must be set;
+  // received time is taken at submit. Thread-safe.
+  bool submit(core::notification&& n, std::function<void(const write_result&)> done, lane l = lane::webhook);
+
+  // Queues a sync checkpoint in the background lane, behind every item queued
+  // there before it, so it commits in the batch of the last of them or later.
+  // `done(true)` once committed (and synced, as submit), `done(false)` when
+  // the batch failed or the writer is stopped; false (nothing queued) when the
+  // lane is full. Thread-safe.
+  bool submit_checkpoint(sync_checkpoint cp, std::function<void(bool committed)> done);
+
+  // Calls `wake` once, on the writer thread or at once on the caller's, when
+  // the background lane has room (or the writer stopped). Thread-safe.
+  void when_room(std::function<void()> wake);
 
   // Queues a dead letter (no acknowledgement; dropped when the queue is full).
   void reject(rejected_request r);
