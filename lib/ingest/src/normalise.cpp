@@ -2,179 +2,179 @@
 
 #include "field_reader.hpp"
 
+#include "rcvault/core/message_fields.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <utility>
 
 namespace rcvault::ingest::detail {
 namespace json = boost::json;
 namespace {
 
-// Sorted lookup tables: one pass over a body dispatches each key to its typed
-// place, and whatever is not in the table is extra by construction.
-template <class F, std::size_t N>
-const F* lookup(const std::array<std::pair<std::string_view, F>, N>& table, std::string_view key) {
-  auto it = std::lower_bound(table.begin(), table.end(), key,
-                             [](const auto& entry, std::string_view k) { return entry.first < k; });
-  return it != table.end() && it->first == key ? &it->second : nullptr;
-}
+// Body keys read apart from the field table: objects whose id fills a typed
+// field (owner.extensionId, conversation.id) and which are kept in extra too.
+enum class special : std::uint8_t { none, owner, conversation };
 
-enum class mfield {
-  id, owner, type, direction, subject, read_status, message_status, priority, availability,
-  conversation_id, conversation, creation_time, last_modified_time, sms_delivery_time,
-  sms_sending_attempts_count, delivery_error_code, segment_count, fax_page_count, fax_resolution,
-  vm_transcription_status, pg_to_department, uri, from, to, attachments,
+// One body key: the index of its field in the table (-1: none), or a special.
+struct body_key {
+  std::string_view json;
+  int field = -1;
+  special what = special::none;
 };
 
-constexpr std::array<std::pair<std::string_view, mfield>, 25> message_fields{{
-    {"attachments", mfield::attachments},
-    {"availability", mfield::availability},
-    {"conversation", mfield::conversation},
-    {"conversationId", mfield::conversation_id},
-    {"creationTime", mfield::creation_time},
-    {"deliveryErrorCode", mfield::delivery_error_code},
-    {"direction", mfield::direction},
-    {"faxPageCount", mfield::fax_page_count},
-    {"faxResolution", mfield::fax_resolution},
-    {"from", mfield::from},
-    {"id", mfield::id},
-    {"lastModifiedTime", mfield::last_modified_time},
-    {"messageStatus", mfield::message_status},
-    {"owner", mfield::owner},
-    {"pgToDepartment", mfield::pg_to_department},
-    {"priority", mfield::priority},
-    {"readStatus", mfield::read_status},
-    {"segmentCount", mfield::segment_count},
-    {"smsDeliveryTime", mfield::sms_delivery_time},
-    {"smsSendingAttemptsCount", mfield::sms_sending_attempts_count},
-    {"subject", mfield::subject},
-    {"to", mfield::to},
-    {"type", mfield::type},
-    {"uri", mfield::uri},
-    {"vmTranscriptionStatus", mfield::vm_transcription_status},
-}};
-
-enum class pfield { phone_number, extension_number, extension_id, name, location, target, message_status,
-                    fax_error_code, recipient_id };
-
-constexpr std::array<std::pair<std::string_view, pfield>, 9> party_fields{{
-    {"extensionId", pfield::extension_id},
-    {"extensionNumber", pfield::extension_number},
-    {"faxErrorCode", pfield::fax_error_code},
-    {"location", pfield::location},
-    {"messageStatus", pfield::message_status},
-    {"name", pfield::name},
-    {"phoneNumber", pfield::phone_number},
-    {"recipientId", pfield::recipient_id},
-    {"target", pfield::target},
-}};
-
-enum class afield { id, uri, type, content_type, size, vm_duration, file_name, height, width };
-
-constexpr std::array<std::pair<std::string_view, afield>, 9> attachment_fields{{
-    {"contentType", afield::content_type},
-    {"fileName", afield::file_name},
-    {"height", afield::height},
-    {"id", afield::id},
-    {"size", afield::size},
-    {"type", afield::type},
-    {"uri", afield::uri},
-    {"vmDuration", afield::vm_duration},
-    {"width", afield::width},
-}};
-
-constexpr bool sorted_tables() {
-  auto is_sorted = [](const auto& t) {
-    for (std::size_t i = 1; i < t.size(); ++i)
-      if (!(t[i - 1].first < t[i].first)) return false;
-    return true;
-  };
-  return is_sorted(message_fields) && is_sorted(party_fields) && is_sorted(attachment_fields);
+// A field table sorted by JSON name at compile time, so one pass over a body
+// dispatches each key with a binary search; whatever is not in it is extra by
+// construction. Derived fields (ownerId) have no body key: field -1.
+template <class Record, std::size_t N, std::size_t S = 0>
+constexpr std::array<body_key, N + S> body_keys(const std::array<core::field<Record>, N>& fields,
+                                                std::array<body_key, S> specials = {}) {
+  std::array<body_key, N + S> out{};
+  for (std::size_t i = 0; i < N; ++i)
+    out[i] = {fields[i].json, fields[i].source == core::field_source::body ? static_cast<int>(i) : -1};
+  for (std::size_t i = 0; i < S; ++i) out[N + i] = specials[i];
+  std::sort(out.begin(), out.end(), [](const body_key& a, const body_key& b) { return a.json < b.json; });
+  return out;
 }
-static_assert(sorted_tables(), "field tables must stay sorted for lower_bound");
+
+template <std::size_t N>
+constexpr bool unique_names(const std::array<body_key, N>& keys) {
+  for (std::size_t i = 1; i < N; ++i)
+    if (keys[i - 1].json == keys[i].json) return false;
+  return true;
+}
+
+constexpr auto message_keys = body_keys(core::message_fields, std::array{body_key{"owner", -1, special::owner},
+                                                                         body_key{"conversation", -1, special::conversation}});
+constexpr auto party_keys = body_keys(core::party_fields);
+constexpr auto attachment_keys = body_keys(core::attachment_fields);
+static_assert(unique_names(message_keys) && unique_names(party_keys) && unique_names(attachment_keys),
+              "a JSON name appears twice in a field table");
+
+template <std::size_t N>
+const body_key* lookup(const std::array<body_key, N>& keys, std::string_view key) {
+  auto it = std::lower_bound(keys.begin(), keys.end(), key,
+                             [](const body_key& entry, std::string_view k) { return entry.json < k; });
+  return it != keys.end() && it->json == key ? &*it : nullptr;
+}
 
 void keep_extra(json::object& extra, std::string_view key, const json::value& v) {
   if (v.is_null()) return;
   extra.emplace(key, with_ids_as_text(v, key));
 }
 
-core::party read_party(const json::object& o, field_path at, field_reader& r) {
-  core::party p;
-  for (const auto& kv : o) {
-    const auto* f = lookup(party_fields, kv.key());
-    if (!f) {
-      keep_extra(p.extra, kv.key(), kv.value());
-      continue;
-    }
-    const json::value& v = kv.value();
-    std::string_view k = kv.key();
-    switch (*f) {
-      case pfield::phone_number: p.phone_number = r.text(v, at, k); break;
-      case pfield::extension_number: p.extension_number = r.id(v, at, k); break;
-      case pfield::extension_id: p.extension_id = r.id(v, at, k); break;
-      case pfield::name: p.name = r.text(v, at, k); break;
-      case pfield::location: p.location = r.text(v, at, k); break;
-      case pfield::target: p.target = r.boolean(v, at, k); break;
-      case pfield::message_status: p.message_status = r.text(v, at, k); break;
-      case pfield::fax_error_code: p.fax_error_code = r.text(v, at, k); break;
-      case pfield::recipient_id: p.recipient_id = r.id(v, at, k); break;
-    }
-  }
-  return p;
-}
+// Where nested objects of a message are read from: "body.from", "body.to[1]".
+struct nesting {
+  std::string_view prefix;  // the message's own path ("body", "record")
+  std::string& path;        // scratch buffer for the nested path
+};
 
-core::attachment read_attachment(const json::object& o, field_path at, field_reader& r) {
-  core::attachment a;
-  for (const auto& kv : o) {
-    const auto* f = lookup(attachment_fields, kv.key());
-    if (!f) {
-      keep_extra(a.extra, kv.key(), kv.value());
-      continue;
-    }
-    const json::value& v = kv.value();
-    std::string_view k = kv.key();
-    switch (*f) {
-      // A missing attachment id is kept as "" rather than failing the message:
-      // the attachment is still worth listing.
-      case afield::id: a.id = r.id(v, at, k).value_or(std::string()); break;
-      case afield::uri: a.uri = r.text(v, at, k); break;
-      case afield::type: a.type = r.text(v, at, k); break;
-      case afield::content_type: a.content_type = r.text(v, at, k); break;
-      case afield::size: a.size = r.integer(v, at, k); break;
-      case afield::vm_duration: a.vm_duration = r.integer(v, at, k); break;
-      case afield::file_name: a.file_name = r.text(v, at, k); break;
-      case afield::height: a.height = r.integer(v, at, k); break;
-      case afield::width: a.width = r.integer(v, at, k); break;
-    }
-  }
-  return a;
-}
+core::party read_party(const json::object& o, field_path at, field_reader& r);
+core::attachment read_attachment(const json::object& o, field_path at, field_reader& r);
 
 // Reads an array of objects; nullopt for null, a failure for other types or
 // for elements that are not objects.
 template <class T, class Read>
-std::optional<std::vector<T>> read_list(const json::value& v, std::string_view prefix, std::string_view key,
-                                        std::string& element_path, field_reader& r, Read read) {
+std::optional<std::vector<T>> read_list(const json::value& v, std::string_view key, nesting n, field_reader& r,
+                                        Read read) {
   if (v.is_null()) return std::nullopt;
   if (!v.is_array()) {
-    r.fail({prefix}, key, "expected an array");
+    r.fail({n.prefix}, key, "expected an array");
     return std::nullopt;
   }
-  element_path.assign(prefix).append(".").append(key);
+  n.path.assign(n.prefix).append(".").append(key);
   std::vector<T> out;
   out.reserve(v.get_array().size());
   int index = 0;
   for (const auto& e : v.get_array()) {
-    field_path at{element_path, index};
+    field_path at{n.path, index};
     if (!e.is_object()) {
-      r.fail({prefix}, std::string(key) + "[" + std::to_string(index) + "]", "expected an object");
+      r.fail({n.prefix}, std::string(key) + "[" + std::to_string(index) + "]", "expected an object");
       return std::nullopt;
     }
     out.push_back(read(e.get_object(), at, r));
     ++index;
   }
   return out;
+}
+
+// Reads the value `v` of body key `k` into the field `f` of `rec`.
+template <class Record>
+void read_field(Record& rec, const core::field<Record>& f, const json::value& v, field_path at, std::string_view k,
+                field_reader& r, nesting n) {
+  using core::field_kind;
+  switch (f.kind) {
+    // A missing attachment id is kept as "" rather than failing the message:
+    // the attachment is still worth listing. (The message's own id is read
+    // by normalise_message.)
+    case field_kind::key: rec.*f.key = r.id(v, at, k).value_or(std::string()); break;
+    case field_kind::text: rec.*f.text = r.text(v, at, k); break;
+    case field_kind::id: rec.*f.text = r.id(v, at, k); break;
+    case field_kind::message_type:
+      if (auto t = r.text(v, at, k)) rec.*f.text = canonical_type(*t);
+      break;
+    case field_kind::integer: rec.*f.integer = r.integer(v, at, k); break;
+    case field_kind::time: rec.*f.integer = r.time(v, at, k); break;
+    case field_kind::boolean: rec.*f.boolean = r.boolean(v, at, k); break;
+    case field_kind::party:
+      if (v.is_null()) break;
+      if (!v.is_object()) {
+        r.fail(at, k, "expected an object");
+        break;
+      }
+      n.path.assign(n.prefix).append(".").append(k);
+      rec.*f.one_party = read_party(v.get_object(), {n.path}, r);
+      break;
+    case field_kind::parties: rec.*f.parties = read_list<core::party>(v, k, n, r, read_party); break;
+    case field_kind::attachments:
+      rec.*f.attachments = read_list<core::attachment>(v, k, n, r, read_attachment);
+      break;
+  }
+}
+
+// Reads a party or an attachment: typed fields by the table, the rest extra.
+template <class Record, std::size_t N, std::size_t K>
+Record read_record(const json::object& o, field_path at, field_reader& r,
+                   const std::array<core::field<Record>, N>& fields, const std::array<body_key, K>& keys) {
+  Record rec;
+  std::string unused;
+  for (const auto& kv : o) {
+    const auto* key = lookup(keys, kv.key());
+    if (!key || key->field < 0) {
+      keep_extra(rec.extra, kv.key(), kv.value());
+      continue;
+    }
+    read_field(rec, fields[static_cast<std::size_t>(key->field)], kv.value(), at, kv.key(), r, {at.parent, unused});
+  }
+  return rec;
+}
+
+core::party read_party(const json::object& o, field_path at, field_reader& r) {
+  return read_record(o, at, r, core::party_fields, party_keys);
+}
+
+core::attachment read_attachment(const json::object& o, field_path at, field_reader& r) {
+  return read_record(o, at, r, core::attachment_fields, attachment_keys);
+}
+
+// The id of an object-valued field (owner.extensionId, conversation.id); the
+// object itself is kept in extra.
+std::optional<std::string> nested_id(json::object& extra, std::string_view prefix, std::string_view k,
+                                     const json::value& v, std::string_view id_key, field_reader& r) {
+  if (v.is_null()) return std::nullopt;
+  if (!v.is_object()) {
+    r.fail({prefix}, k, "expected an object");
+    return std::nullopt;
+  }
+  std::optional<std::string> id;
+  if (const auto* e = v.get_object().if_contains(id_key)) {
+    std::string path = std::string(prefix) + "." + std::string(k);
+    id = r.id(*e, {path}, id_key);
+  }
+  keep_extra(extra, k, v);
+  return id;
 }
 
 }  // namespace
@@ -196,87 +196,33 @@ normalised normalise_message(const json::object& body, std::string_view prefix,
   field_reader r;
   core::message m;
   field_path at{prefix};
-  std::optional<std::string> id, conversation_id, conversation_object_id, owner_id;
+  std::optional<std::string> id, conversation_object_id, owner_id;
   std::string list_path;
 
   for (const auto& kv : body) {
-    const auto* f = lookup(message_fields, kv.key());
-    if (!f) {
-      keep_extra(m.extra, kv.key(), kv.value());
-      continue;
-    }
     const json::value& v = kv.value();
     std::string_view k = kv.key();
-    switch (*f) {
-      case mfield::id:
-        if (v.is_string() && v.get_string().empty()) r.fail(at, k, "empty id");
-        id = r.id(v, at, k);
-        break;
-      case mfield::owner:
-        if (v.is_null()) break;
-        if (!v.is_object()) {
-          r.fail(at, k, "expected an object");
-          break;
-        }
-        if (const auto* e = v.get_object().if_contains("extensionId")) {
-          std::string owner_path = std::string(prefix) + ".owner";
-          owner_id = r.id(*e, {owner_path}, "extensionId");
-        }
-        keep_extra(m.extra, k, v);
-        break;
-      case mfield::type:
-        if (auto t = r.text(v, at, k)) m.type = canonical_type(*t);
-        break;
-      case mfield::direction: m.direction = r.text(v, at, k); break;
-      case mfield::subject: m.subject = r.text(v, at, k); break;
-      case mfield::read_status: m.read_status = r.text(v, at, k); break;
-      case mfield::message_status: m.message_status = r.text(v, at, k); break;
-      case mfield::priority: m.priority = r.text(v, at, k); break;
-      case mfield::availability: m.availability = r.text(v, at, k); break;
-      case mfield::conversation_id: conversation_id = r.id(v, at, k); break;
-      case mfield::conversation:
-        if (v.is_null()) break;
-        if (!v.is_object()) {
-          r.fail(at, k, "expected an object");
-          break;
-        }
-        if (const auto* e = v.get_object().if_contains("id")) {
-          std::string conversation_path = std::string(prefix) + ".conversation";
-          conversation_object_id = r.id(*e, {conversation_path}, "id");
-        }
-        keep_extra(m.extra, k, v);
-        break;
-      case mfield::creation_time: m.creation_time = r.time(v, at, k); break;
-      case mfield::last_modified_time: m.last_modified_time = r.time(v, at, k); break;
-      case mfield::sms_delivery_time: m.sms_delivery_time = r.time(v, at, k); break;
-      case mfield::sms_sending_attempts_count: m.sms_sending_attempts_count = r.integer(v, at, k); break;
-      case mfield::delivery_error_code: m.delivery_error_code = r.text(v, at, k); break;
-      case mfield::segment_count: m.segment_count = r.integer(v, at, k); break;
-      case mfield::fax_page_count: m.fax_page_count = r.integer(v, at, k); break;
-      case mfield::fax_resolution: m.fax_resolution = r.text(v, at, k); break;
-      case mfield::vm_transcription_status: m.vm_transcription_status = r.text(v, at, k); break;
-      case mfield::pg_to_department: m.pg_to_department = r.boolean(v, at, k); break;
-      case mfield::uri: m.uri = r.text(v, at, k); break;
-      case mfield::from:
-        if (v.is_null()) break;
-        if (!v.is_object()) {
-          r.fail(at, k, "expected an object");
-          break;
-        }
-        list_path.assign(prefix).append(".from");
-        m.from = read_party(v.get_object(), {list_path}, r);
-        break;
-      case mfield::to: m.to = read_list<core::party>(v, prefix, k, list_path, r, read_party); break;
-      case mfield::attachments:
-        m.attachments = read_list<core::attachment>(v, prefix, k, list_path, r, read_attachment);
-        break;
+    const auto* key = lookup(message_keys, k);
+    if (!key || (key->field < 0 && key->what == special::none)) {
+      keep_extra(m.extra, k, v);
+    } else if (key->what == special::owner) {
+      if (auto e = nested_id(m.extra, prefix, k, v, "extensionId", r)) owner_id = std::move(e);
+    } else if (key->what == special::conversation) {
+      if (auto e = nested_id(m.extra, prefix, k, v, "id", r)) conversation_object_id = std::move(e);
+    } else if (const auto& f = core::message_fields[static_cast<std::size_t>(key->field)];
+               f.kind == core::field_kind::key) {
+      if (v.is_string() && v.get_string().empty()) r.fail(at, k, "empty id");
+      id = r.id(v, at, k);
+    } else {
+      read_field(m, f, v, at, k, r, {prefix, list_path});
     }
   }
   if (!id && r.ok()) r.fail(at, "id", "missing");
   if (!r.ok()) return {std::nullopt, r.reason()};
 
   m.id = std::move(*id);
-  m.conversation_id = conversation_object_id ? std::move(conversation_object_id) : std::move(conversation_id);
+  // conversation.id wins over conversationId.
+  if (conversation_object_id) m.conversation_id = std::move(conversation_object_id);
   m.owner_id = owner_id ? std::move(owner_id) : std::move(owner_fallback);
   return {std::move(m), std::string()};
 }
