@@ -15,8 +15,7 @@ test:
 	cmake --build --preset $(TEST_PRESET) -j$(JOBS)
 	ctest --preset $(TEST_PRESET)
 
-# Only the daemon: make run and make bench need nothing else (the Google
-# Benchmark programs: cmake --build --preset release --target parse_bench writer_bench).
+# Only the daemon and what it needs: make run configures and builds nothing else.
 release:
 	scripts/bootstrap
 	cmake --preset release
@@ -24,7 +23,14 @@ release:
 
 build: release
 
-bench: release
+# The same release build with the benchmark programs turned on (RCVAULT_BENCH=ON
+# needs Google Benchmark, which scripts/bootstrap installs); bench/query_run builds
+# query_bench in it. The Google Benchmark programs alone:
+#   cmake --preset release -DRCVAULT_BENCH=ON && cmake --build --preset release --target parse_bench writer_bench
+bench:
+	scripts/bootstrap
+	cmake --preset release -DRCVAULT_BENCH=ON
+	cmake --build --preset release -j$(JOBS) --target rcvault
 	bench/run
 
 clean:

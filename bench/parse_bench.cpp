@@ -3,7 +3,7 @@
 // ~1.1 KB, 1-3 recipients, 1-3 attachments, 4-12 word subjects, unique ids.
 //
 // Reproduce (release flags, one core):
-//   cmake -S . -B build/h-ingest-rel -DCMAKE_BUILD_TYPE=Release -DRCVAULT_BENCH=ON -DRCVAULT_TESTS=OFF
+//   cmake -S . -B build/h-ingest-rel -DCMAKE_BUILD_TYPE=Release -DRCVAULT_BENCH=ON -DBUILD_TESTING=OFF
 //   cmake --build build/h-ingest-rel --target parse_bench
 //   taskset -c 0 build/h-ingest-rel/bench/parse_bench
 // items_per_second is notifications per second.
