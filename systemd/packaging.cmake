@@ -21,21 +21,23 @@ if(NOT _rcvault_unit_dir)
 endif()
 set(RCVAULT_SYSTEMD_UNIT_DIR "${_rcvault_unit_dir}" CACHE PATH
     "Where the rcvault.service unit is installed")
-# Follows the prefix on every configure: /etc/rcvault for prefix /usr.
-set(RCVAULT_CONFIG_DIR "${CMAKE_INSTALL_FULL_SYSCONFDIR}/rcvault")
 
-# The unit names /usr/bin/rcvault and /etc/rcvault/rcvault.toml; an install
-# with another prefix gets a unit naming where it really put them.
-file(READ "${PROJECT_SOURCE_DIR}/systemd/rcvault.service" _rcvault_unit)
-string(REPLACE "/usr/bin/rcvault" "${CMAKE_INSTALL_FULL_BINDIR}/rcvault" _rcvault_unit "${_rcvault_unit}")
-string(REPLACE "/etc/rcvault/rcvault.toml" "${RCVAULT_CONFIG_DIR}/rcvault.toml" _rcvault_unit "${_rcvault_unit}")
-file(GENERATE OUTPUT "${PROJECT_BINARY_DIR}/packaging/rcvault.service" CONTENT "${_rcvault_unit}")
-set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/systemd/rcvault.service")
-
-install(FILES "${PROJECT_BINARY_DIR}/packaging/rcvault.service"
-        DESTINATION "${RCVAULT_SYSTEMD_UNIT_DIR}" COMPONENT runtime)
-install(FILES systemd/rcvault.toml
-        DESTINATION "${RCVAULT_CONFIG_DIR}" COMPONENT runtime)
+# The unit and the example config are placed by systemd/install.cmake at
+# install time, for the prefix the install is given: the unit's ExecStart and
+# --config name what that same install put in place (prefix /usr: /usr/bin/rcvault
+# and /etc/rcvault/rcvault.toml; /usr/local: /usr/local/bin, /usr/local/etc).
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+             "${PROJECT_SOURCE_DIR}/systemd/rcvault.service" "${PROJECT_SOURCE_DIR}/systemd/install.cmake")
+install(CODE "
+  set(RCVAULT_UNIT_SOURCE \"${PROJECT_SOURCE_DIR}/systemd/rcvault.service\")
+  set(RCVAULT_CONFIG_SOURCE \"${PROJECT_SOURCE_DIR}/systemd/rcvault.toml\")
+  set(RCVAULT_UNIT_STAGING \"${PROJECT_BINARY_DIR}/packaging/rcvault.service\")
+  set(RCVAULT_SYSTEMD_UNIT_DIR \"${RCVAULT_SYSTEMD_UNIT_DIR}\")
+  set(RCVAULT_BINDIR \"${CMAKE_INSTALL_BINDIR}\")
+  set(RCVAULT_SYSCONFDIR \"${CMAKE_INSTALL_SYSCONFDIR}\")
+  set(RCVAULT_DOCDIR \"${CMAKE_INSTALL_DOCDIR}\")
+  include(\"${PROJECT_SOURCE_DIR}/systemd/install.cmake\")
+" COMPONENT runtime)
 install(FILES README.md DESTINATION "${CMAKE_INSTALL_DOCDIR}" COMPONENT runtime)
 install(DIRECTORY docs/ DESTINATION "${CMAKE_INSTALL_DOCDIR}" COMPONENT runtime
         FILES_MATCHING PATTERN "*.md")
@@ -47,13 +49,10 @@ set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_PACKAGE_VENDOR "rcvault")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
 set(CPACK_PACKAGE_CONTACT "rcvault maintainers <rcvault@localhost>")
-# A Debian package installs under /usr: configure its build with
-# -DCMAKE_INSTALL_PREFIX=/usr (scripts/check-deb does), so that the unit and
-# the config path name /usr/bin/rcvault and /etc/rcvault.
-set(CPACK_PACKAGING_INSTALL_PREFIX "${CMAKE_INSTALL_PREFIX}")
-if(NOT CMAKE_INSTALL_PREFIX STREQUAL "/usr")
-  message(STATUS "rcvault: CMAKE_INSTALL_PREFIX is ${CMAKE_INSTALL_PREFIX}; use /usr for a Debian package")
-endif()
+# A Debian package installs under /usr, whatever prefix the build was
+# configured with: CPack runs the install with this prefix, so the unit names
+# /usr/bin/rcvault and /etc/rcvault/rcvault.toml (systemd/install.cmake).
+set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
 set(CPACK_DEBIAN_FILE_NAME "DEB-DEFAULT")  # rcvault_<version>_<arch>.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION "net")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
@@ -75,7 +74,7 @@ set(CPACK_DEBIAN_PACKAGE_SUGGESTS "sqlite3, nginx | caddy")
 # conffiles: dpkg keeps the admin's edits of /etc/rcvault/rcvault.toml on upgrade;
 # the maintainer scripts reload systemd and restart a running service on upgrade.
 file(GENERATE OUTPUT "${PROJECT_BINARY_DIR}/packaging/conffiles"
-     CONTENT "${RCVAULT_CONFIG_DIR}/rcvault.toml\n")
+     CONTENT "/etc/rcvault/rcvault.toml\n")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     "${PROJECT_BINARY_DIR}/packaging/conffiles"
     "${PROJECT_SOURCE_DIR}/systemd/debian/postinst"
