@@ -59,32 +59,24 @@ std::string as_text(const T& t) {
 
 // Sets `out` to the node as the value its key takes; returns the problem, or nullopt.
 std::optional<std::string> file_value(const key_spec& key, const toml::node& node, value& out) {
-  switch (key.type) {
-    case value_type::text:
-      if (node.is_string()) return out = node.as_string()->get(), std::nullopt;
-      break;
-    case value_type::integer:
-      if (node.is_integer()) return out = node.as_integer()->get(), std::nullopt;
-      break;
-    case value_type::date:
-      if (node.is_string()) return out = node.as_string()->get(), std::nullopt;
-      if (node.is_date()) return out = as_text(node.as_date()->get()), std::nullopt;
-      if (node.is_date_time()) return out = as_text(node.as_date_time()->get()), std::nullopt;
-      break;
-    case value_type::list:
-      if (node.is_string()) return out = split_list(node.as_string()->get()), std::nullopt;
-      if (node.is_array()) {
-        std::vector<std::string> items;
-        for (const toml::node& item : *node.as_array()) {
-          if (item.is_string()) items.push_back(item.as_string()->get());
-          else if (item.is_integer()) items.push_back(std::to_string(item.as_integer()->get()));
-          else return "expected an array of strings and integers, got an array holding " + std::string(type_name(item.type()));
-        }
-        return out = std::move(items), std::nullopt;
-      }
-      break;
+  if (key.type == value_type::text && node.is_string()) out = node.as_string()->get();
+  else if (key.type == value_type::integer && node.is_integer()) out = node.as_integer()->get();
+  else if (key.type == value_type::date && node.is_string()) out = node.as_string()->get();
+  else if (key.type == value_type::date && node.is_date()) out = as_text(node.as_date()->get());
+  else if (key.type == value_type::date && node.is_date_time()) out = as_text(node.as_date_time()->get());
+  else if (key.type == value_type::list && node.is_string()) out = split_list(node.as_string()->get());
+  else if (key.type == value_type::list && node.is_array()) {
+    std::vector<std::string> items;
+    for (const toml::node& item : *node.as_array()) {
+      if (item.is_string()) items.push_back(item.as_string()->get());
+      else if (item.is_integer()) items.push_back(std::to_string(item.as_integer()->get()));
+      else return "expected an array of strings and integers, got an array holding " + std::string(type_name(item.type()));
+    }
+    out = std::move(items);
+  } else {
+    return "expected " + std::string(wanted(key.type)) + ", got " + std::string(type_name(node.type()));
   }
-  return "expected " + std::string(wanted(key.type)) + ", got " + std::string(type_name(node.type()));
+  return std::nullopt;
 }
 
 std::optional<std::string> apply_section(const std::string& prefix, std::string_view section, const toml::table& table,
