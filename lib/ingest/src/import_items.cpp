@@ -1,6 +1,7 @@
 #include "rcvault/ingest/parse.hpp"
 
 #include "json_document.hpp"
+#include "json_text.hpp"
 #include "notification_builder.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -15,43 +16,8 @@ namespace json = boost::json;
 using sink_fn = std::function<void(core::result<core::notification>, std::size_t line)>;
 constexpr std::size_t npos = std::string_view::npos;
 
-bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-// Index just past the string starting at t[pos] == '"', npos when unterminated.
-std::size_t skip_string(std::string_view t, std::size_t pos) noexcept {
-  for (std::size_t i = pos + 1; i < t.size(); ++i) {
-    if (t[i] == '\\') ++i;
-    else if (t[i] == '"') return i + 1;
-  }
-  return npos;
-}
-
-// Index just past the JSON value starting at t[pos], npos when the text ends
-// first. Only brackets and strings are tracked, without recursion: the real
-// parser judges each item's text afterwards.
-std::size_t skip_value(std::string_view t, std::size_t pos) noexcept {
-  if (pos >= t.size()) return npos;
-  if (t[pos] == '"') return skip_string(t, pos);
-  if (t[pos] == '{' || t[pos] == '[') {
-    std::size_t depth = 0;
-    std::size_t i = pos;
-    while (i < t.size()) {
-      char c = t[i];
-      if (c == '"') {
-        i = skip_string(t, i);
-        if (i == npos) return npos;
-        continue;
-      }
-      if (c == '{' || c == '[') ++depth;
-      else if ((c == '}' || c == ']') && --depth == 0) return i + 1;
-      ++i;
-    }
-    return npos;
-  }
-  std::size_t i = pos;
-  while (i < t.size() && !is_space(t[i]) && t[i] != ',' && t[i] != ']' && t[i] != '}') ++i;
-  return i;
-}
+bool is_space(char c) noexcept { return detail::is_json_space(c); }
+std::size_t skip_value(std::string_view t, std::size_t pos) noexcept { return detail::skip_json_value(t, pos); }
 
 // 1-based line of a byte offset; cheap when offsets mostly grow.
 class line_counter {
@@ -194,23 +160,7 @@ class importer {
   // Offset of the array value of top-level member `key` in the (valid) object
   // text [begin, end), npos when absent.
   std::size_t find_member(std::size_t begin, std::size_t end, std::string_view key) const noexcept {
-    std::size_t pos = begin + 1;
-    for (;;) {
-      pos = skip_spaces(pos, end);
-      if (pos >= end || text_[pos] != '"') return npos;
-      std::size_t key_end = skip_string(text_, pos);
-      if (key_end == npos || key_end > end) return npos;
-      std::string_view name = text_.substr(pos + 1, key_end - pos - 2);
-      pos = skip_spaces(key_end, end);
-      if (pos >= end || text_[pos] != ':') return npos;
-      pos = skip_spaces(pos + 1, end);
-      if (name == key && pos < end && text_[pos] == '[') return pos;
-      std::size_t value_end = skip_value(text_, pos);
-      if (value_end == npos || value_end > end) return npos;
-      pos = skip_spaces(value_end, end);
-      if (pos < end && text_[pos] == ',') ++pos;
-      else return npos;
-    }
+    return detail::find_json_array_member(text_, begin, end, key);
   }
 
   std::string_view text_;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace rcvault::ingest {
 
@@ -69,5 +70,40 @@ std::optional<core::message> renormalise(core::event_kind kind, std::string_view
 // next line is tried; a broken array ends the array after one invalid_json.
 void for_each_import_item(std::string_view text,
                           const std::function<void(core::result<core::notification>, std::size_t line)>& sink);
+
+// One record of a Message Sync page (docs/sync.md).
+struct sync_record {
+  // Always set, so nothing RingCentral returns is dropped: a full record as
+  // parse_record makes it (its owner the mailbox synced when the record
+  // names none); a stub of a deleted or purged message
+  // (no lastModifiedTime, an availability) with `stub` set, uuid
+  // "api:<id>:<availability>:<syncTime>", the page's syncTime as timestamp
+  // and a message holding only id, availability and owner; anything else
+  // (not an object, no usable id, no message field) stored whole as
+  // unnormalised, uuid "api:<id or ->:h<16 hex digits>".
+  core::notification n;
+  std::string id;                             // the record's id as text, "" when it has none usable
+  std::optional<core::millis> creation_time;  // its creationTime when that parses
+};
+
+// A Message Sync page's syncInfo.
+struct sync_info {
+  std::string sync_type;             // "FSync" or "ISync", as sent ("" when absent)
+  std::string sync_token;
+  core::millis sync_time = 0;
+  bool older_records_exist = false;  // false when absent
+};
+
+struct sync_page {
+  std::vector<sync_record> records;  // in page order (newest first)
+  sync_info info;
+};
+
+// Parses a Message Sync answer {"records":[...],"syncInfo":{...}} of mailbox
+// `mailbox` (its extension id); each record's raw text is its exact bytes in
+// `raw`. Errors: invalid_json (not JSON, not an object), invalid_record (no
+// records array, no syncInfo with a syncToken string and a syncTime that
+// parses; the message names the field). A record never fails the page.
+core::result<sync_page> parse_sync_page(std::string_view raw, std::string_view mailbox);
 
 }  // namespace rcvault::ingest
