@@ -1,4 +1,4 @@
-// rcvault: the whole life of the process. Parse the command line (SPEC section 1),
+// rcvault: the whole life of the process. Parse the command line (README.md, `rcvault --help`),
 // load the configuration (flags > environment > file > defaults), set the log level,
 // run one subcommand, and turn every failure into one stderr line and an exit code:
 // 0 success, 1 runtime failure, 2 usage or configuration error.
@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace {
 
@@ -42,11 +43,41 @@ void print_error(std::string_view what) {
   std::fputs(line.c_str(), stderr);
 }
 
+// "serve, migrate, import, backup or check": every subcommand the parser knows, so that a
+// new subcommand is named in the errors without editing them.
+std::string subcommand_names(const CLI::App& cli) {
+  const auto subs = cli.get_subcommands([](const CLI::App*) { return true; });
+  std::string names;
+  for (std::size_t i = 0; i < subs.size(); ++i) {
+    if (i > 0) names += i + 1 == subs.size() ? " or " : ", ";
+    names += subs[i]->get_name();
+  }
+  return names;
+}
+
+// The first argument the parser could not place, when there is one: a typo is named
+// ("unknown subcommand 'serv'", "unknown option '--frobnicate'") rather than reported as
+// what is then missing. CLI11 keeps an argument it could not place with the command
+// line level it was read at: the top level first, then the subcommand.
+std::optional<std::string> unplaced_argument_error(const CLI::App& cli) {
+  const auto describe = [](const std::string& arg, const CLI::App* sub) {
+    const std::string help = sub == nullptr ? "rcvault --help" : "rcvault " + sub->get_name() + " --help";
+    if (arg.starts_with('-')) return "unknown option '" + arg.substr(0, arg.find('=')) + "' (see " + help + ")";
+    if (sub == nullptr) return "unknown subcommand '" + arg + "' (see " + help + ")";
+    return "unexpected argument '" + arg + "' (see " + help + ")";
+  };
+  if (const auto rest = cli.remaining(); !rest.empty()) return describe(rest.front(), nullptr);
+  for (const CLI::App* sub : cli.get_subcommands())
+    if (const auto rest = sub->remaining(); !rest.empty()) return describe(rest.front(), sub);
+  return std::nullopt;
+}
+
 // CLI11 words its errors as sentences ("The following argument was not expected: --x");
 // ours start lower case like the rest of the error lines.
-std::string cli_error_text(const CLI::ParseError& e) {
+std::string cli_error_text(const CLI::App& cli, const CLI::ParseError& e) {
+  if (auto unplaced = unplaced_argument_error(cli)) return *unplaced;
   std::string text = e.what();
-  if (text == "A subcommand is required") return "a subcommand is required: serve, migrate, import, backup or check (see rcvault --help)";
+  if (text == "A subcommand is required") return "a subcommand is required: " + subcommand_names(cli) + " (see rcvault --help)";
   if (text.size() > 1 && std::isupper(static_cast<unsigned char>(text[0])) && std::islower(static_cast<unsigned char>(text[1])))
     text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
   return text;
@@ -104,7 +135,7 @@ int run(int argc, char** argv) {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return cli.exit(e);  // --help, --version
-    print_error(cli_error_text(e));
+    print_error(cli_error_text(cli, e));
     return exit_usage;
   }
 

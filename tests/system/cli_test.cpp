@@ -21,7 +21,7 @@ process_result rcvault(const std::vector<std::string>& args, const std::map<std:
   return rcvault::test::run_process(RCVAULT_BINARY, args, env);
 }
 
-// Asserts SPEC section 1's error form: exactly one stderr line "rcvault: error: ...".
+// Asserts the error form of README.md's command line: exactly one stderr line "rcvault: error: ...".
 void expect_one_error_line(const process_result& r) {
   EXPECT_TRUE(r.err.starts_with("rcvault: error: ")) << r.err;
   EXPECT_TRUE(r.err.ends_with("\n")) << r.err;
@@ -103,11 +103,38 @@ TEST(Cli, FlagWithoutValueNamesItAndExitsTwo) {
   EXPECT_NE(r.err.find("--db"), std::string::npos) << r.err;
 }
 
+TEST(Cli, MistypedSubcommandIsNamedAndExitsTwo) {
+  const auto r = rcvault({"serv", "--db", "/tmp/x.db"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "rcvault: error: unknown subcommand 'serv' (see rcvault --help)\n");
+  EXPECT_EQ(r.out, "");
+}
+
+TEST(Cli, UnknownTopLevelOptionIsNamedAndExitsTwo) {
+  const auto r = rcvault({"--frobnicate"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "rcvault: error: unknown option '--frobnicate' (see rcvault --help)\n");
+}
+
+TEST(Cli, UnknownOptionBeforeASubcommandIsNamedAndExitsTwo) {
+  const auto r = rcvault({"--frobnicate=1", "serve"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "rcvault: error: unknown option '--frobnicate' (see rcvault --help)\n");
+}
+
+TEST(Cli, UnknownOptionOfASubcommandPointsAtItsHelp) {
+  const auto r = rcvault({"migrate", "--frobnicate"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "rcvault: error: unknown option '--frobnicate' (see rcvault migrate --help)\n");
+}
+
 TEST(Cli, MissingSubcommandExitsTwo) {
   const auto r = rcvault({});
   EXPECT_EQ(r.exit_code, 2);
   expect_one_error_line(r);
-  EXPECT_NE(r.err.find("subcommand"), std::string::npos) << r.err;
+  // Every subcommand is listed (a new one joins the end of the list).
+  EXPECT_TRUE(r.err.starts_with("rcvault: error: a subcommand is required: serve, migrate, import, backup")) << r.err;
+  EXPECT_TRUE(r.err.ends_with(" (see rcvault --help)\n")) << r.err;
 }
 
 TEST(Cli, ImportWithoutFileNamesTheArgumentAndExitsTwo) {
