@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <string>
 
 namespace rcvault::app {
 
@@ -24,8 +25,12 @@ int serve(const config::config& cfg) {
           "ingest.verification_token is not set: notifications are accepted unverified; set it (or the "
           "verification-token credential, docs/deploy.md) to the subscription's verificationToken");
     }
-    log::info("listening ingest={} query={}", bound->ingest, bound->query);
-    notify_status(fmt::format("listening ingest={} query={}", bound->ingest, bound->query));
+    // The bound addresses are part of the command line's contract (docs/configuration.md,
+    // "Listen addresses"): with port 0 this line is the only way to learn the ports, so it is
+    // written at every log.level, not only at info.
+    const std::string listening = fmt::format("listening ingest={} query={}", bound->ingest, bound->query);
+    log::write(log::level::info, listening);
+    notify_status(listening);
     notify_ready();
     daemon.run();
     return 0;
