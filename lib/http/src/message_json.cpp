@@ -1,27 +1,17 @@
 #include "rcvault/http/message_json.hpp"
 
+#include "rcvault/core/message_fields.hpp"
 #include "rcvault/core/time.hpp"
 
 #include <boost/json/value.hpp>
 
+#include <array>
 #include <optional>
+#include <vector>
 
 namespace rcvault::http {
 
 namespace {
-
-void put(boost::json::object& o, std::string_view key, const std::optional<std::string>& v) {
-  if (v) o[key] = *v;
-}
-void put(boost::json::object& o, std::string_view key, const std::optional<std::int64_t>& v) {
-  if (v) o[key] = *v;
-}
-void put(boost::json::object& o, std::string_view key, const std::optional<bool>& v) {
-  if (v) o[key] = *v;
-}
-void put_time(boost::json::object& o, std::string_view key, const std::optional<core::millis>& v) {
-  if (v) o[key] = core::format_iso8601(*v);
-}
 
 // Unknown fields come back as sent, but never over a typed field.
 void merge_extra(boost::json::object& o, const boost::json::object& extra) {
@@ -29,34 +19,60 @@ void merge_extra(boost::json::object& o, const boost::json::object& extra) {
     if (!o.contains(k)) o[k] = v;
 }
 
-boost::json::object party_to_json(const core::party& p) {
+boost::json::object party_to_json(const core::party& p);
+boost::json::object attachment_to_json(const core::attachment& a);
+
+template <class T, class Write>
+boost::json::array list_to_json(const std::vector<T>& items, Write write) {
+  boost::json::array out;
+  out.reserve(items.size());
+  for (const auto& item : items) out.push_back(write(item));
+  return out;
+}
+
+// Each typed field the record carries, under its RingCentral name, in table
+// order; then the extra fields.
+template <class Record, std::size_t N>
+boost::json::object record_to_json(const Record& rec, const std::array<core::field<Record>, N>& fields) {
+  using core::field_kind;
   boost::json::object o;
-  put(o, "phoneNumber", p.phone_number);
-  put(o, "extensionNumber", p.extension_number);
-  put(o, "extensionId", p.extension_id);
-  put(o, "name", p.name);
-  put(o, "location", p.location);
-  put(o, "target", p.target);
-  put(o, "messageStatus", p.message_status);
-  put(o, "faxErrorCode", p.fax_error_code);
-  put(o, "recipientId", p.recipient_id);
-  merge_extra(o, p.extra);
+  o.reserve(N + rec.extra.size());
+  for (const auto& f : fields) {
+    switch (f.kind) {
+      case field_kind::key: o[f.json] = rec.*f.key; break;
+      case field_kind::text:
+      case field_kind::id:
+      case field_kind::message_type:
+        if (const auto& v = rec.*f.text) o[f.json] = *v;
+        break;
+      case field_kind::integer:
+        if (const auto& v = rec.*f.integer) o[f.json] = *v;
+        break;
+      case field_kind::time:
+        if (const auto& v = rec.*f.integer) o[f.json] = core::format_iso8601(*v);
+        break;
+      case field_kind::boolean:
+        if (const auto& v = rec.*f.boolean) o[f.json] = *v;
+        break;
+      case field_kind::party:
+        if (const auto& v = rec.*f.one_party) o[f.json] = party_to_json(*v);
+        break;
+      case field_kind::parties:
+        if (const auto& v = rec.*f.parties) o[f.json] = list_to_json(*v, party_to_json);
+        break;
+      case field_kind::attachments:
+        if (const auto& v = rec.*f.attachments) o[f.json] = list_to_json(*v, attachment_to_json);
+        break;
+    }
+  }
+  merge_extra(o, rec.extra);
   return o;
 }
 
+boost::json::object party_to_json(const core::party& p) { return record_to_json(p, core::party_fields); }
+
 boost::json::object attachment_to_json(const core::attachment& a) {
-  boost::json::object o;
-  o["id"] = a.id;
-  put(o, "uri", a.uri);
-  put(o, "type", a.type);
-  put(o, "contentType", a.content_type);
-  put(o, "size", a.size);
-  put(o, "vmDuration", a.vm_duration);
-  put(o, "fileName", a.file_name);
-  put(o, "height", a.height);
-  put(o, "width", a.width);
-  merge_extra(o, a.extra);
-  return o;
+  return record_to_json(a, core::attachment_fields);
 }
 
 std::string party_label(const core::party& p) {
@@ -81,43 +97,7 @@ void csv_field(std::string& out, std::string_view v) {
 
 }  // namespace
 
-boost::json::object message_to_json(const core::message& m) {
-  boost::json::object o;
-  o["id"] = m.id;
-  put(o, "uri", m.uri);
-  put(o, "ownerId", m.owner_id);
-  if (m.from) o["from"] = party_to_json(*m.from);
-  if (m.to) {
-    boost::json::array to;
-    for (const auto& p : *m.to) to.push_back(party_to_json(p));
-    o["to"] = std::move(to);
-  }
-  put(o, "type", m.type);
-  put_time(o, "creationTime", m.creation_time);
-  put(o, "readStatus", m.read_status);
-  put(o, "priority", m.priority);
-  if (m.attachments) {
-    boost::json::array as;
-    for (const auto& a : *m.attachments) as.push_back(attachment_to_json(a));
-    o["attachments"] = std::move(as);
-  }
-  put(o, "direction", m.direction);
-  put(o, "availability", m.availability);
-  put(o, "subject", m.subject);
-  put(o, "messageStatus", m.message_status);
-  put(o, "conversationId", m.conversation_id);
-  put_time(o, "lastModifiedTime", m.last_modified_time);
-  put_time(o, "smsDeliveryTime", m.sms_delivery_time);
-  put(o, "smsSendingAttemptsCount", m.sms_sending_attempts_count);
-  put(o, "deliveryErrorCode", m.delivery_error_code);
-  put(o, "segmentCount", m.segment_count);
-  put(o, "faxPageCount", m.fax_page_count);
-  put(o, "faxResolution", m.fax_resolution);
-  put(o, "vmTranscriptionStatus", m.vm_transcription_status);
-  put(o, "pgToDepartment", m.pg_to_department);
-  merge_extra(o, m.extra);
-  return o;
-}
+boost::json::object message_to_json(const core::message& m) { return record_to_json(m, core::message_fields); }
 
 std::string_view message_csv_header() noexcept {
   return "id,ownerId,creationTime,lastModifiedTime,type,direction,from,to,subject,messageStatus,readStatus,"

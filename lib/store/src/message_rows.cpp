@@ -2,22 +2,23 @@
 
 #include "rcvault/core/phone.hpp"
 
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-
 #include <string>
 
 namespace rcvault::store::detail {
 namespace {
 
 // Every column but the row id, which an insert leaves to SQLite (the next one:
-// arrival order) and an update keeps.
-constexpr const char* message_columns =
-    "rc_id, owner_id, type, direction, subject, read_status, message_status, priority, availability, "
-    "conversation_id, creation_time, last_modified_time, sms_delivery_time, sms_sending_attempts_count, "
-    "delivery_error_code, segment_count, fax_page_count, fax_resolution, vm_transcription_status, "
-    "pg_to_department, uri, has_from, has_to, has_attachments, extra, version_time, version_sent, version_uuid, sort_key";
-constexpr int message_column_count = 29;
+// arrival order) and an update keeps: the table's, then the store's own.
+const std::string& message_columns() {
+  static const std::string columns =
+      column_list(core::message_fields) + ", extra, version_time, version_sent, version_uuid, sort_key";
+  return columns;
+}
+constexpr int message_column_count = static_cast<int>(core::message_fields.size()) + 5;
+// message_id, position, the table's, extra, digits, sort_key
+constexpr int party_column_count = static_cast<int>(core::party_fields.size()) + 5;
+// message_id, position, the table's, extra
+constexpr int attachment_column_count = static_cast<int>(core::attachment_fields.size()) + 3;
 
 std::string placeholders(int n) {
   std::string s;
@@ -35,7 +36,7 @@ bool indexed_column(const std::string& name) {
 // column keeps its parameter number from message_columns, so bind_message
 // binds either statement; the row id is the parameter after them.
 std::string update_sql(bool with_indexed) {
-  std::string cols = message_columns;
+  const std::string& cols = message_columns();
   std::string set;
   int index = 1;
   std::size_t start = 0;
@@ -58,25 +59,6 @@ void bind_opt(SQLite::Statement& s, int i, const std::optional<std::string>& v) 
   if (v) s.bind(i, *v);
   else s.bind(i);
 }
-void bind_opt(SQLite::Statement& s, int i, const std::optional<std::int64_t>& v) {
-  if (v) s.bind(i, static_cast<std::int64_t>(*v));
-  else s.bind(i);
-}
-void bind_opt(SQLite::Statement& s, int i, const std::optional<bool>& v) {
-  if (v) s.bind(i, *v ? 1 : 0);
-  else s.bind(i);
-}
-void bind_extra(SQLite::Statement& s, int i, const boost::json::object& extra) {
-  if (extra.empty()) s.bind(i);
-  else s.bind(i, boost::json::serialize(extra));
-}
-
-boost::json::object extra(const SQLite::Column& c) {
-  if (c.isNull()) return {};
-  auto v = boost::json::parse(c.getString());
-  if (auto* o = v.if_object()) return std::move(*o);
-  return {};
-}
 
 // Resets a statement when leaving scope, so no finished or abandoned read
 // keeps its snapshot (which would stall WAL checkpoints).
@@ -87,44 +69,24 @@ struct reset_guard {
 
 }  // namespace
 
-std::optional<std::string> column_text(const SQLite::Column& c) {
-  if (c.isNull()) return std::nullopt;
-  return c.getString();
-}
-
-std::optional<std::int64_t> column_int(const SQLite::Column& c) {
-  if (c.isNull()) return std::nullopt;
-  return c.getInt64();
-}
-
-std::optional<bool> column_bool(const SQLite::Column& c) {
-  if (c.isNull()) return std::nullopt;
-  return c.getInt64() != 0;
-}
-
 message_rows::message_rows(SQLite::Database& db)
     : db_(db),
-      select_message_(db, std::string("SELECT id, ") + message_columns + " FROM messages WHERE rc_id=?1"),
-      select_parties_(db,
-                      "SELECT position, phone_number, extension_number, extension_id, name, location, target, "
-                      "message_status, fax_error_code, recipient_id, extra FROM parties WHERE message_id=?1 "
-                      "ORDER BY position"),
-      select_attachments_(db,
-                          "SELECT id, uri, type, content_type, size, vm_duration, file_name, height, width, extra "
-                          "FROM attachments WHERE message_id=?1 ORDER BY position"),
+      select_message_(db, "SELECT " + message_row_columns() + " FROM messages m WHERE m.rc_id=?1"),
+      select_parties_(db, "SELECT " + party_row_columns() + " FROM parties WHERE message_id=?1 ORDER BY position"),
+      select_attachments_(db, "SELECT " + attachment_row_columns() +
+                                  " FROM attachments WHERE message_id=?1 ORDER BY position"),
       key_taken_(db, "SELECT 1 FROM messages WHERE sort_key=?1"),
       last_key_in_range_(db, "SELECT max(sort_key) FROM messages WHERE sort_key >= ?1 AND sort_key < ?2"),
-      insert_message_(db, std::string("INSERT INTO messages(") + message_columns + ") VALUES(" +
+      insert_message_(db, "INSERT INTO messages(" + message_columns() + ") VALUES(" +
                               placeholders(message_column_count) + ")"),
       update_message_(db, update_sql(true)),
       update_unindexed_(db, update_sql(false)),
       insert_party_(db,
-                    "INSERT INTO parties(message_id, position, phone_number, digits, extension_number, "
-                    "extension_id, name, location, target, message_status, fax_error_code, recipient_id, extra, "
-                    "sort_key) VALUES(" + placeholders(14) + ")"),
+                    "INSERT INTO parties(message_id, position, " + column_list(core::party_fields) +
+                        ", extra, digits, sort_key) VALUES(" + placeholders(party_column_count) + ")"),
       insert_attachment_(db,
-                         "INSERT INTO attachments(message_id, position, id, uri, type, content_type, size, "
-                         "vm_duration, file_name, height, width, extra) VALUES(" + placeholders(12) + ")"),
+                         "INSERT INTO attachments(message_id, position, " + column_list(core::attachment_fields) +
+                             ", extra) VALUES(" + placeholders(attachment_column_count) + ")"),
       delete_parties_(db, "DELETE FROM parties WHERE message_id=?1"),
       delete_attachments_(db, "DELETE FROM attachments WHERE message_id=?1"),
       fts_insert_(db, "INSERT INTO messages_fts(rowid, subject) VALUES(?1, ?2)"),
@@ -135,85 +97,19 @@ std::optional<stored_message> message_rows::load(const std::string& rc_id) {
   select_message_.tryReset();
   select_message_.bind(1, rc_id);
   if (!select_message_.executeStep()) return std::nullopt;
-  const auto& q = select_message_;
-  stored_message out;
-  out.row_id = q.getColumn(0).getInt64();
+  stored_message out = read_message_row(select_message_);
   auto& m = out.msg;
-  m.id = q.getColumn(1).getString();
-  m.owner_id = column_text(q.getColumn(2));
-  m.type = column_text(q.getColumn(3));
-  m.direction = column_text(q.getColumn(4));
-  m.subject = column_text(q.getColumn(5));
-  m.read_status = column_text(q.getColumn(6));
-  m.message_status = column_text(q.getColumn(7));
-  m.priority = column_text(q.getColumn(8));
-  m.availability = column_text(q.getColumn(9));
-  m.conversation_id = column_text(q.getColumn(10));
-  m.creation_time = column_int(q.getColumn(11));
-  m.last_modified_time = column_int(q.getColumn(12));
-  m.sms_delivery_time = column_int(q.getColumn(13));
-  m.sms_sending_attempts_count = column_int(q.getColumn(14));
-  m.delivery_error_code = column_text(q.getColumn(15));
-  m.segment_count = column_int(q.getColumn(16));
-  m.fax_page_count = column_int(q.getColumn(17));
-  m.fax_resolution = column_text(q.getColumn(18));
-  m.vm_transcription_status = column_text(q.getColumn(19));
-  m.pg_to_department = column_bool(q.getColumn(20));
-  m.uri = column_text(q.getColumn(21));
-  const bool has_from = q.getColumn(22).getInt() != 0;
-  const bool has_to = q.getColumn(23).getInt() != 0;
-  const bool has_attachments = q.getColumn(24).getInt() != 0;
-  m.extra = extra(q.getColumn(25));
-  out.version.time = q.getColumn(26).getInt64();
-  out.version.sent = q.getColumn(27).getInt64();
-  out.version.uuid = q.getColumn(28).getString();
-  out.sort_key = q.getColumn(29).getInt64();
-
-  if (has_to) m.to.emplace();
-  {
+  if (m.from || m.to) {
     reset_guard gp{select_parties_};
     select_parties_.tryReset();
     select_parties_.bind(1, static_cast<std::int64_t>(out.row_id));
-    while (select_parties_.executeStep()) {
-      const auto& p = select_parties_;
-      core::party party;
-      party.phone_number = column_text(p.getColumn(1));
-      party.extension_number = column_text(p.getColumn(2));
-      party.extension_id = column_text(p.getColumn(3));
-      party.name = column_text(p.getColumn(4));
-      party.location = column_text(p.getColumn(5));
-      party.target = column_bool(p.getColumn(6));
-      party.message_status = column_text(p.getColumn(7));
-      party.fax_error_code = column_text(p.getColumn(8));
-      party.recipient_id = column_text(p.getColumn(9));
-      party.extra = extra(p.getColumn(10));
-      if (p.getColumn(0).getInt() == 0) {
-        if (has_from) m.from = std::move(party);
-      } else if (has_to) {
-        m.to->push_back(std::move(party));
-      }
-    }
+    while (select_parties_.executeStep()) read_party_row(select_parties_, m);
   }
-  if (has_attachments) {
-    m.attachments.emplace();
+  if (m.attachments) {
     reset_guard ga{select_attachments_};
     select_attachments_.tryReset();
     select_attachments_.bind(1, static_cast<std::int64_t>(out.row_id));
-    while (select_attachments_.executeStep()) {
-      const auto& a = select_attachments_;
-      core::attachment att;
-      att.id = a.getColumn(0).getString();
-      att.uri = column_text(a.getColumn(1));
-      att.type = column_text(a.getColumn(2));
-      att.content_type = column_text(a.getColumn(3));
-      att.size = column_int(a.getColumn(4));
-      att.vm_duration = column_int(a.getColumn(5));
-      att.file_name = column_text(a.getColumn(6));
-      att.height = column_int(a.getColumn(7));
-      att.width = column_int(a.getColumn(8));
-      att.extra = extra(a.getColumn(9));
-      m.attachments->push_back(std::move(att));
-    }
+    while (select_attachments_.executeStep()) read_attachment_row(select_attachments_, m);
   }
   return out;
 }
@@ -248,35 +144,12 @@ std::int64_t message_rows::place(core::millis base, std::optional<std::int64_t> 
 void message_rows::bind_message(SQLite::Statement& s, std::int64_t sort_key, const core::message& m,
                                 const core::version_key& v) {
   s.tryReset();
-  s.bind(1, m.id);
-  bind_opt(s, 2, m.owner_id);
-  bind_opt(s, 3, m.type);
-  bind_opt(s, 4, m.direction);
-  bind_opt(s, 5, m.subject);
-  bind_opt(s, 6, m.read_status);
-  bind_opt(s, 7, m.message_status);
-  bind_opt(s, 8, m.priority);
-  bind_opt(s, 9, m.availability);
-  bind_opt(s, 10, m.conversation_id);
-  bind_opt(s, 11, m.creation_time);
-  bind_opt(s, 12, m.last_modified_time);
-  bind_opt(s, 13, m.sms_delivery_time);
-  bind_opt(s, 14, m.sms_sending_attempts_count);
-  bind_opt(s, 15, m.delivery_error_code);
-  bind_opt(s, 16, m.segment_count);
-  bind_opt(s, 17, m.fax_page_count);
-  bind_opt(s, 18, m.fax_resolution);
-  bind_opt(s, 19, m.vm_transcription_status);
-  bind_opt(s, 20, m.pg_to_department);
-  bind_opt(s, 21, m.uri);
-  s.bind(22, m.from ? 1 : 0);
-  s.bind(23, m.to ? 1 : 0);
-  s.bind(24, m.attachments ? 1 : 0);
-  bind_extra(s, 25, m.extra);
-  s.bind(26, static_cast<std::int64_t>(v.time));
-  s.bind(27, static_cast<std::int64_t>(v.sent));
-  s.bind(28, v.uuid);
-  s.bind(29, static_cast<std::int64_t>(sort_key));
+  int i = bind_fields(s, 1, m, core::message_fields);
+  bind_extra(s, i++, m.extra);
+  s.bind(i++, static_cast<std::int64_t>(v.time));
+  s.bind(i++, static_cast<std::int64_t>(v.sent));
+  s.bind(i++, v.uuid);
+  s.bind(i, static_cast<std::int64_t>(sort_key));
 }
 
 void message_rows::insert_children(std::int64_t row_id, std::int64_t sort_key, const core::message& m) {
@@ -285,23 +158,15 @@ void message_rows::insert_children(std::int64_t row_id, std::int64_t sort_key, c
     s.tryReset();
     s.bind(1, static_cast<std::int64_t>(row_id));
     s.bind(2, position);
-    bind_opt(s, 3, p.phone_number);
+    int i = bind_fields(s, 3, p, core::party_fields);
+    bind_extra(s, i++, p.extra);
     std::optional<std::string> digits;
     if (p.phone_number) {
       auto d = core::phone_digits(*p.phone_number);
       if (!d.empty()) digits = std::move(d);
     }
-    bind_opt(s, 4, digits);
-    bind_opt(s, 5, p.extension_number);
-    bind_opt(s, 6, p.extension_id);
-    bind_opt(s, 7, p.name);
-    bind_opt(s, 8, p.location);
-    bind_opt(s, 9, p.target);
-    bind_opt(s, 10, p.message_status);
-    bind_opt(s, 11, p.fax_error_code);
-    bind_opt(s, 12, p.recipient_id);
-    bind_extra(s, 13, p.extra);
-    s.bind(14, static_cast<std::int64_t>(sort_key));
+    bind_opt(s, i++, digits);
+    s.bind(i, static_cast<std::int64_t>(sort_key));
     s.exec();
   };
   if (m.from) put_party(0, *m.from);
@@ -314,16 +179,7 @@ void message_rows::insert_children(std::int64_t row_id, std::int64_t sort_key, c
       s.tryReset();
       s.bind(1, static_cast<std::int64_t>(row_id));
       s.bind(2, static_cast<int>(i));
-      s.bind(3, a.id);
-      bind_opt(s, 4, a.uri);
-      bind_opt(s, 5, a.type);
-      bind_opt(s, 6, a.content_type);
-      bind_opt(s, 7, a.size);
-      bind_opt(s, 8, a.vm_duration);
-      bind_opt(s, 9, a.file_name);
-      bind_opt(s, 10, a.height);
-      bind_opt(s, 11, a.width);
-      bind_extra(s, 12, a.extra);
+      bind_extra(s, bind_fields(s, 3, a, core::attachment_fields), a.extra);
       s.exec();
     }
   }

@@ -2,6 +2,8 @@
 // Reading and writing one message's rows (messages, parties, attachments and
 // its full-text entry) with statements prepared once per connection.
 
+#include "record_columns.hpp"
+
 #include "rcvault/core/message.hpp"
 #include "rcvault/core/notification.hpp"
 
@@ -14,20 +16,6 @@
 #include <string>
 
 namespace rcvault::store::detail {
-
-// Nullable column readers shared by the writer and the readers: NULL is nullopt.
-std::optional<std::string> column_text(const SQLite::Column& c);
-std::optional<std::int64_t> column_int(const SQLite::Column& c);
-std::optional<bool> column_bool(const SQLite::Column& c);
-
-// A message as stored: its row id (arrival order), its sort key (time order),
-// the merged state and the version it holds.
-struct stored_message {
-  std::int64_t row_id = 0;
-  std::int64_t sort_key = 0;
-  core::message msg;
-  core::version_key version;
-};
 
 // The sort-key range of a base time: keys are base * 1024 + a tie breaker.
 constexpr std::int64_t keys_per_ms = 1024;

@@ -8,6 +8,7 @@
 #include "sync_rows.hpp"
 #include "thread_name.hpp"
 #include "wal_syncer.hpp"
+#include "rcvault/core/version_fold.hpp"
 #include "rcvault/log/log.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -193,11 +194,7 @@ class batch_applier {
   // An older version arrived: fold every version of the message again in
   // version order, so the result is what in-order arrival would have given.
   void refold(const detail::stored_message& stored, counter_deltas& counters) {
-    struct version {
-      core::version_key key;
-      core::message msg;
-    };
-    std::vector<version> versions;
+    std::vector<core::message_version> versions;
     {
       reset_guard g{events_of_message_};
       events_of_message_.tryReset();
@@ -214,15 +211,12 @@ class batch_applier {
         versions.push_back({std::move(key), std::move(*n.msg)});
       }
     }
-    if (versions.empty()) return;
-    std::sort(versions.begin(), versions.end(), [](const version& a, const version& b) { return a.key < b.key; });
-    core::message folded = versions.front().msg;
-    for (std::size_t i = 1; i < versions.size(); ++i) core::merge_newer(folded, versions[i].msg);
-    const auto base = folded.creation_time.value_or(versions.front().key.time);
-    const auto sort_key = rows_.place(base, stored.sort_key);
-    rows_.rewrite(stored, sort_key, folded, versions.back().key);
+    auto folded = core::fold_versions(std::move(versions));
+    if (!folded) return;
+    const auto sort_key = rows_.place(folded->sort_base, stored.sort_key);
+    rows_.rewrite(stored, sort_key, folded->msg, folded->newest);
     counters.type_and_direction(stored.msg, -1);
-    counters.type_and_direction(folded, 1);
+    counters.type_and_direction(folded->msg, 1);
   }
 
   void reject(const rejected_request& r, counter_deltas& counters) {

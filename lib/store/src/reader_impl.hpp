@@ -1,0 +1,81 @@
+#pragma once
+// The read connection behind store::reader and what its queries share: the
+// statement cache, the per-call snapshot, loading a message's child rows.
+// The queries themselves: reader.cpp (message listings) and
+// reader_lookups.cpp (one message, events, conversations, dead letters, stats).
+
+#include "rcvault/store/reader.hpp"
+
+#include "record_columns.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace rcvault::store {
+
+struct reader::impl {
+  options opts;
+  SQLite::Database db;
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> cache;
+
+  // Opens the read-only connection. Throws std::runtime_error naming the file.
+  explicit impl(const options& o);
+
+  // The statement for `sql`, prepared once per distinct text and reused;
+  // returned reset, with no bindings.
+  SQLite::Statement& stmt(const std::string& sql);
+
+  // One read transaction per public call, so a page and its parties come from
+  // one consistent WAL snapshot; statements are reset before it ends.
+  class snapshot {
+   public:
+    explicit snapshot(impl& i) : impl_(i), txn_(i.db) {}
+    ~snapshot() { impl_.release(); }
+    snapshot(const snapshot&) = delete;
+    snapshot& operator=(const snapshot&) = delete;
+
+   private:
+    impl& impl_;
+    SQLite::Transaction txn_;
+  };
+
+  // Resets every cached statement so none keeps the read snapshot (and with
+  // it the WAL) pinned after a call returns.
+  void release() noexcept;
+
+  // Fills the parties and attachments that `r` carries from their rows.
+  void load_children(detail::stored_message& r);
+
+  // The value of counter `name`, 0 when it has no row.
+  std::int64_t counter(const std::string& name);
+
+  // With both a number and words, whether the full-text index drives
+  // messages() rather than the number's parties (defined in reader.cpp).
+  bool text_drives(const message_query& q, const std::string& match);
+
+  // Runs `sql` (selecting detail::message_row_columns()) with `bind` and
+  // returns its rows without children.
+  template <class Bind>
+  std::vector<detail::stored_message> query_rows(const std::string& sql, Bind&& bind) {
+    auto& s = stmt(sql);
+    bind(s);
+    std::vector<detail::stored_message> rows;
+    while (s.executeStep()) rows.push_back(detail::read_message_row(s));
+    return rows;
+  }
+
+  // The events matching `where` (one parameter, bound to `key`), oldest first.
+  std::vector<stored_event> events_where(const std::string& where, std::string_view key);
+};
+
+// The public form of a message read with its children.
+inline stored_message to_public(detail::stored_message&& r) { return {r.sort_key, std::move(r.msg)}; }
+
+}  // namespace rcvault::store
