@@ -95,12 +95,19 @@ inline std::int64_t fts_matches(const store::options& o, const std::string& word
   return query_int(o, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH '" + word + "'");
 }
 
-// Runs FTS5's integrity-check of messages_fts against the messages it
-// indexes; returns 1 (the statement's change count) and throws when the index
-// and the rows disagree. Needs a read-write connection, so no writer may run.
-inline int fts_integrity_check(const store::options& o) {
+// Runs FTS5's integrity-check of messages_fts against the rows it indexes
+// (rank 1: also compares with the external content, messages.subject; rank 0
+// checks only the index's own structure and misses a stale entry). Returns ""
+// when the index and the rows agree, else SQLite's complaint ("database disk
+// image is malformed"). Needs a read-write connection, so no writer may run.
+inline std::string fts_index_disagreement(const store::options& o) {
   SQLite::Database db(o.path.string(), SQLite::OPEN_READWRITE);
-  return db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES('integrity-check', 1)");
+  try {
+    db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES('integrity-check', 1)");
+  } catch (const SQLite::Exception& e) {
+    return std::string("full-text index disagrees with messages: ") + e.what();
+  }
+  return "";
 }
 
 // The value of a counter, 0 when absent.
