@@ -9,85 +9,34 @@ namespace rcvault::http {
 
 namespace {
 
-// Label values may hold any text; the exposition format escapes \ " and newline.
-std::string escape_label(std::string_view v) {
-  std::string out;
-  out.reserve(v.size());
-  for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
-  }
-  return out;
-}
-
 std::string format_double(double v) { return fmt::format("{}", v); }
 
 }  // namespace
 
+metrics::metrics()
+    : requests_(registry_.counter("rcvault_http_requests_total", "HTTP requests answered, by route and status.",
+                                  {"route", "status"})),
+      notifications_(registry_.counter("rcvault_notifications_total", "Notifications received, by outcome.",
+                                       {"outcome"})),
+      ack_seconds_(registry_.histogram("rcvault_ack_seconds",
+                                       "Time from receiving a notification to answering it.",
+                                       {ack_buckets.begin(), ack_buckets.end()})),
+      last_notification_(registry_.gauge("rcvault_last_notification_timestamp_seconds",
+                                         "When the latest notification was accepted (Unix time; 0 before the first).")) {}
+
 void metrics::count_request(std::string_view route, unsigned status) {
-  std::lock_guard lock(mutex_);
-  auto key = std::make_pair(std::string(route), status);
-  ++requests_[key];
+  requests_.add({route, std::to_string(status)});
 }
 
-void metrics::count_notification(std::string_view outcome) {
-  std::lock_guard lock(mutex_);
-  auto it = notifications_.find(outcome);
-  if (it == notifications_.end()) it = notifications_.emplace(std::string(outcome), 0).first;
-  ++it->second;
-}
+void metrics::count_notification(std::string_view outcome) { notifications_.add({outcome}); }
 
-void metrics::observe_ack_seconds(double seconds) {
-  std::lock_guard lock(mutex_);
-  for (std::size_t i = 0; i < ack_buckets.size(); ++i) {
-    if (seconds <= ack_buckets[i]) {
-      ++ack_counts_[i];
-      break;
-    }
-  }
-  ++ack_count_;
-  ack_sum_ += seconds;
-}
+void metrics::observe_ack_seconds(double seconds) { ack_seconds_.observe(seconds); }
 
-void metrics::set_last_notification(core::millis t) { last_notification_.store(t, std::memory_order_relaxed); }
+void metrics::set_last_notification(core::millis t) { last_notification_.set(static_cast<double>(t) / 1000.0); }
 
 std::string metrics::render(const metrics_gauges& gauges) const {
-  std::string out;
+  std::string out = registry_.render();
   auto it = std::back_inserter(out);
-  {
-    std::lock_guard lock(mutex_);
-    fmt::format_to(it, "# HELP rcvault_http_requests_total HTTP requests answered, by route and status.\n"
-                       "# TYPE rcvault_http_requests_total counter\n");
-    for (const auto& [key, n] : requests_)
-      fmt::format_to(it, "rcvault_http_requests_total{{route=\"{}\",status=\"{}\"}} {}\n", escape_label(key.first),
-                     key.second, n);
-
-    fmt::format_to(it, "# HELP rcvault_notifications_total Notifications received, by outcome.\n"
-                       "# TYPE rcvault_notifications_total counter\n");
-    for (const auto& [outcome, n] : notifications_)
-      fmt::format_to(it, "rcvault_notifications_total{{outcome=\"{}\"}} {}\n", escape_label(outcome), n);
-
-    fmt::format_to(it, "# HELP rcvault_ack_seconds Time from receiving a notification to answering it.\n"
-                       "# TYPE rcvault_ack_seconds histogram\n");
-    std::uint64_t cumulative = 0;
-    for (std::size_t i = 0; i < ack_buckets.size(); ++i) {
-      cumulative += ack_counts_[i];
-      fmt::format_to(it, "rcvault_ack_seconds_bucket{{le=\"{}\"}} {}\n", format_double(ack_buckets[i]), cumulative);
-    }
-    fmt::format_to(it, "rcvault_ack_seconds_bucket{{le=\"+Inf\"}} {}\n", ack_count_);
-    fmt::format_to(it, "rcvault_ack_seconds_sum {}\nrcvault_ack_seconds_count {}\n", format_double(ack_sum_),
-                   ack_count_);
-  }
-
-  const auto last = last_notification_.load(std::memory_order_relaxed);
-  fmt::format_to(it, "# HELP rcvault_last_notification_timestamp_seconds When the latest notification was "
-                     "accepted (Unix time; 0 before the first).\n"
-                     "# TYPE rcvault_last_notification_timestamp_seconds gauge\n"
-                     "rcvault_last_notification_timestamp_seconds {}\n",
-                 format_double(static_cast<double>(last) / 1000.0));
-
   if (gauges.writer) {
     const auto& w = *gauges.writer;
     fmt::format_to(it, "# HELP rcvault_writer_batches_total Group commits done by the writer.\n"

@@ -1,5 +1,8 @@
 #include "query_params.hpp"
 
+#include "query_reply.hpp"
+
+#include <cctype>
 #include <charconv>
 
 namespace rcvault::http::detail {
@@ -55,6 +58,49 @@ core::result<query_params> parse_query_string(std::string_view qs) {
     out.emplace_back(std::move(*key), std::move(*value));
   }
   return out;
+}
+
+std::optional<std::string_view> param(const query_params& ps, std::string_view name) {
+  for (const auto& [k, v] : ps)
+    if (k == name) return std::string_view(v);
+  return std::nullopt;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+
+core::result<std::optional<std::string>> enum_param(const query_params& ps, std::string_view name,
+                                                    std::initializer_list<std::string_view> allowed) {
+  auto v = param(ps, name);
+  if (!v) return std::optional<std::string>{};
+  for (auto a : allowed)
+    if (iequals(*v, a)) return std::optional<std::string>{std::string(a)};
+  std::string list;
+  for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+  return bad(name, "expected one of " + list);
+}
+
+core::result<std::size_t> per_page(const query_params& ps) {
+  auto v = param(ps, "perPage");
+  if (!v) return std::size_t{100};
+  std::size_t n = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (ec != std::errc{} || p != v->data() + v->size() || n < 1 || n > 1000)
+    return bad("perPage", "expected an integer from 1 to 1000");
+  return n;
+}
+
+std::optional<core::error> check_known(const query_params& ps, std::span<const std::string_view> known) {
+  for (const auto& [k, v] : ps) {
+    bool found = false;
+    for (auto n : known) found = found || n == k;
+    if (!found) return core::make_error(core::errc::bad_parameter, "unknown parameter '" + k + "'");
+  }
+  return std::nullopt;
 }
 
 std::string encode_page_token(char kind, std::int64_t row) {

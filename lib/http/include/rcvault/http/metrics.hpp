@@ -1,20 +1,16 @@
 #pragma once
-// Process metrics for GET /metrics: counters and a histogram updated by the
-// listeners, rendered in the Prometheus text exposition format (version 0.0.4).
-// Every metric name starts with rcvault_.
+// Process metrics for GET /metrics, in the Prometheus text exposition format
+// (version 0.0.4); every metric name starts with rcvault_ (docs/api.md).
 
 #include "rcvault/core/message.hpp"
+#include "rcvault/metrics/registry.hpp"
 #include "rcvault/store/writer.hpp"
 
 #include <array>
-#include <atomic>
 #include <cstdint>
-#include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 
 namespace rcvault::http {
 
@@ -24,11 +20,23 @@ struct metrics_gauges {
   std::optional<std::uint64_t> database_bytes;  // main file + WAL
 };
 
+// The listeners' metrics (requests, notifications, the ack histogram, the
+// latest notification) in a metrics::registry that other modules add their
+// own families to (through registry()); render() is what GET /metrics serves.
 class metrics {
  public:
   // Upper bounds (seconds) of the ack-latency histogram buckets; +Inf is implied.
   static constexpr std::array<double, 12> ack_buckets{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                                       0.1,   0.25,   0.5,   1.0,  2.5,   5.0};
+
+  // Registers the listeners' families in a registry of its own.
+  metrics();
+  metrics(const metrics&) = delete;
+  metrics& operator=(const metrics&) = delete;
+
+  // The registry GET /metrics renders: sync, the API client and the attachment
+  // fetcher register their families here (see rcvault/metrics/registry.hpp).
+  ::rcvault::metrics::registry& registry() noexcept { return registry_; }
 
   // Counts one answered HTTP request by its route name ("/v1/messages",
   // "webhook", "unknown") and status code. Thread-safe.
@@ -44,17 +52,16 @@ class metrics {
   // Records when the latest notification was accepted (ms since the epoch). Thread-safe.
   void set_last_notification(core::millis t);
 
-  // Returns the exposition text of every metric, with the sampled `gauges`. Thread-safe.
+  // Returns the exposition text of every registered family, then the sampled
+  // `gauges` (writer and database). Thread-safe.
   std::string render(const metrics_gauges& gauges = {}) const;
 
  private:
-  mutable std::mutex mutex_;
-  std::map<std::pair<std::string, unsigned>, std::uint64_t, std::less<>> requests_;
-  std::map<std::string, std::uint64_t, std::less<>> notifications_;
-  std::array<std::uint64_t, ack_buckets.size()> ack_counts_{};  // per bucket, not cumulative
-  std::uint64_t ack_count_ = 0;
-  double ack_sum_ = 0;
-  std::atomic<core::millis> last_notification_{0};
+  ::rcvault::metrics::registry registry_;
+  ::rcvault::metrics::counter_family& requests_;
+  ::rcvault::metrics::counter_family& notifications_;
+  ::rcvault::metrics::histogram_family& ack_seconds_;
+  ::rcvault::metrics::gauge_family& last_notification_;
 };
 
 }  // namespace rcvault::http

@@ -40,6 +40,15 @@ struct routes {
   std::function<std::string(const request& req)> route_name;
 };
 
+// Test hooks of a listener; each is called on the io thread when set.
+struct listener_probe {
+  // An accepted connection's socket, after its options are set.
+  std::function<void(int native_socket)> accepted;
+  // Each write about to be issued on a connection, with its payload bytes
+  // (a full response's body size, a stream's gathered bytes).
+  std::function<void(std::size_t bytes)> wrote;
+};
+
 class listener {
  public:
   // Opens, binds and listens (a unix socket's stale file is removed first).
@@ -54,6 +63,9 @@ class listener {
   std::string local_address() const;
   // The bound TCP port; 0 for a unix socket.
   std::uint16_t port() const;
+
+  // Installs test hooks. Call before start().
+  void set_probe(listener_probe probe);
 
   // Starts accepting. Call once, before or while the io_context runs.
   void start();

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -86,6 +87,13 @@ struct store_stats {
   std::optional<core::millis> newest_message;
 };
 
+// Thrown by reader::messages when FTS5 cannot parse the search built from
+// message_query::text: the user's input, which the query API answers with 400.
+class query_syntax_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 class reader {
  public:
   // Opens a read-only connection on an existing database. Throws
@@ -96,7 +104,8 @@ class reader {
   reader& operator=(const reader&) = delete;
 
   // Up to q.limit messages matching q in q.order, starting after q.after_key.
-  // errc::bad_parameter naming `q` when the text cannot be searched. Throws on SQLite failures.
+  // errc::bad_parameter naming `q` when the text has no words; throws
+  // query_syntax_error when FTS5 cannot parse it. Throws on SQLite failures.
   core::result<std::vector<stored_message>> messages(const message_query& q);
 
   // The message with RingCentral id `id`, or nullopt. Throws on SQLite failures.
