@@ -3,6 +3,7 @@
 #include "rcvault/core/phone.hpp"
 #include "rcvault/core/time.hpp"
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -37,6 +38,51 @@ std::string company_number(std::size_t k) {
   char buf[20];
   std::snprintf(buf, sizeof buf, "+1415555%04zu", k % 10000);
   return buf;
+}
+
+boost::json::object party_json(const core::party& p) {
+  boost::json::object o;
+  if (p.phone_number) o["phoneNumber"] = *p.phone_number;
+  if (p.extension_number) o["extensionNumber"] = *p.extension_number;
+  if (p.name) o["name"] = *p.name;
+  return o;
+}
+
+// The message-store record RingCentral would send for `m` (the fields the
+// generator sets, under RingCentral's names): what ingest::renormalise reads
+// back from the raw envelope, so a re-parse of a stored event gives `m` again.
+boost::json::object record_json(const core::message& m) {
+  boost::json::object body{{"id", m.id}, {"type", *m.type}, {"direction", *m.direction},
+                           {"creationTime", core::format_iso8601(*m.creation_time)},
+                           {"lastModifiedTime", core::format_iso8601(*m.last_modified_time)},
+                           {"readStatus", *m.read_status},
+                           {"messageStatus", *m.message_status},
+                           {"availability", *m.availability},
+                           {"priority", *m.priority}};
+  if (m.subject) body["subject"] = *m.subject;
+  if (m.conversation_id) body["conversationId"] = *m.conversation_id;
+  if (m.from) body["from"] = party_json(*m.from);
+  if (m.to) {
+    boost::json::array to;
+    for (const auto& p : *m.to) to.push_back(party_json(p));
+    body["to"] = std::move(to);
+  }
+  if (m.attachments) {
+    boost::json::array attachments;
+    for (const auto& a : *m.attachments) {
+      boost::json::object o{{"id", a.id}};
+      if (a.type) o["type"] = *a.type;
+      if (a.content_type) o["contentType"] = *a.content_type;
+      if (a.vm_duration) o["vmDuration"] = *a.vm_duration;
+      attachments.push_back(std::move(o));
+    }
+    body["attachments"] = std::move(attachments);
+  }
+  if (m.fax_page_count) body["faxPageCount"] = *m.fax_page_count;
+  if (m.fax_resolution) body["faxResolution"] = *m.fax_resolution;
+  if (m.vm_transcription_status) body["vmTranscriptionStatus"] = *m.vm_transcription_status;
+  for (const auto& [key, value] : m.extra) body[key] = value;
+  return body;
 }
 
 }  // namespace
@@ -147,15 +193,12 @@ core::notification make_notification(const dataset_options& opts, std::size_t in
   n.owner_id = m.owner_id;
   n.timestamp = *m.creation_time + 50;
 
-  boost::json::object body{{"id", m.id}, {"type", *m.type}, {"direction", *m.direction},
-                           {"creationTime", core::format_iso8601(*m.creation_time)}};
-  if (m.subject) body["subject"] = *m.subject;
   boost::json::object env{{"uuid", n.uuid},
                           {"event", n.event},
                           {"timestamp", core::format_iso8601(*n.timestamp)},
                           {"subscriptionId", *n.subscription_id},
                           {"ownerId", *n.owner_id},
-                          {"body", std::move(body)}};
+                          {"body", record_json(m)}};
   n.raw = boost::json::serialize(env);
   n.msg = std::move(m);
   return n;

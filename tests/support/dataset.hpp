@@ -39,7 +39,8 @@ bool has_digits(const core::message& m, const std::string& digits);
 std::string customer_number(std::size_t k);
 
 // Returns message `index` as an instant-message (or voicemail/fax) notification
-// with msg filled and a JSON envelope in raw.
+// with msg filled and in raw the JSON envelope RingCentral would send for it:
+// ingest::renormalise(kind, raw) gives back msg, field for field.
 core::notification make_notification(const dataset_options& opts, std::size_t index);
 
 // Returns messages [first, first + count).

@@ -7,6 +7,7 @@
 #include "temp_dir.hpp"
 
 #include "rcvault/http/query_api.hpp"
+#include "rcvault/ingest/parse.hpp"
 #include "rcvault/store/database.hpp"
 #include "rcvault/store/reader_pool.hpp"
 #include "rcvault/store/writer.hpp"
@@ -53,8 +54,8 @@ class query_archive {
     store_opts_.sync = store::synchronous::normal;
     auto migrated = store::migrate(store_opts_);
     if (!migrated) throw std::runtime_error(migrated.error().message);
-    writer_ = std::make_unique<store::writer>(
-        store_opts_, [](core::event_kind, std::string_view) { return std::optional<core::message>{}; });
+    // The real re-parser: the dataset's raw envelopes carry every field of their messages.
+    writer_ = std::make_unique<store::writer>(store_opts_, &ingest::renormalise);
     writer_->start();
     add(make_dataset(opts_, count));
     next_index_ = count;
