@@ -43,10 +43,12 @@ std::string classify(const error_code& ec, stage at) {
   return "network";
 }
 
-// The peer closed or reset an idle keep-alive connection: try again on a new one.
+// The peer closed an idle keep-alive connection: try again on a new one. A
+// reset is not taken for that: it is how an overloaded server fails, and it
+// must meet the backoff (docs/sync.md, "Limits").
 bool is_dead_connection(const error_code& ec) {
-  return ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
-         ec == asio::error::broken_pipe || ec == ssl::error::stream_truncated;
+  return ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == asio::error::broken_pipe ||
+         ec == ssl::error::stream_truncated;
 }
 
 }  // namespace
