@@ -5,7 +5,7 @@
 namespace rcvault::store::detail {
 
 submission_queue::submission_queue(std::size_t queue_max) noexcept
-    : queue_max_(std::max<std::size_t>(queue_max, 1)), background_max_(std::max<std::size_t>(queue_max / 2, 1)) {}
+    : queue_max_(queue_max), background_max_(queue_max == 0 ? 0 : std::max<std::size_t>(queue_max / 2, 1)) {}
 
 bool submission_queue::has_room(lane l) const noexcept {
   if (l == lane::background) return background_.size() < background_max_;

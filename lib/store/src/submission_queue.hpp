@@ -29,7 +29,8 @@ using work = std::variant<pending_write, rejected_request, pending_checkpoint>;
 class submission_queue {
  public:
   // The webhook lane may fill `queue_max` items with the background lane;
-  // the background lane alone at most half of it (at least one).
+  // the background lane alone at most half of it (at least one, unless
+  // `queue_max` is 0: then nothing is taken, as tests of a full queue need).
   explicit submission_queue(std::size_t queue_max) noexcept;
 
   // Whether an item of `l` fits now.
