@@ -12,6 +12,7 @@ std::string_view code_name(errc e) noexcept {
     case errc::bad_verification_token: return "bad_verification_token";
     case errc::unauthorized: return "unauthorized";
     case errc::not_found: return "not_found";
+    case errc::not_configured: return "not_configured";
     case errc::method_not_allowed: return "method_not_allowed";
     case errc::bad_parameter: return "bad_parameter";
     case errc::unavailable: return "unavailable";

@@ -19,6 +19,7 @@ unsigned status_of(core::errc code) noexcept {
     case core::errc::unauthorized:
       return 401;
     case core::errc::not_found:
+    case core::errc::not_configured:
       return 404;
     case core::errc::method_not_allowed:
       return 405;

@@ -21,7 +21,7 @@ namespace {
 
 enum class route_id {
   messages, message, message_events, conversations, conversation_messages,
-  event, stats, rejected, healthz, readyz, metrics,
+  event, stats, rejected, sync, healthz, readyz, metrics,
 };
 
 struct route_entry {
@@ -29,7 +29,7 @@ struct route_entry {
   query_route route;
 };
 
-const std::array<route_entry, 11> routes{{
+const std::array<route_entry, 12> routes{{
     {route_id::messages, {"/v1/messages", detail::messages_params}},
     {route_id::message, {"/v1/messages/{id}", {}}},
     {route_id::message_events, {"/v1/messages/{id}/events", {}}},
@@ -38,13 +38,14 @@ const std::array<route_entry, 11> routes{{
     {route_id::event, {"/v1/events/{uuid}", {}}},
     {route_id::stats, {"/v1/stats", {}}},
     {route_id::rejected, {"/v1/rejected", detail::paging_params}},
+    {route_id::sync, {"/v1/sync", {}}},
     {route_id::healthz, {"/healthz", {}}},
     {route_id::readyz, {"/readyz", {}}},
     {route_id::metrics, {"/metrics", {}}},
 }};
 
-const std::array<query_route, 11> public_routes = [] {
-  std::array<query_route, 11> out{};
+const std::array<query_route, routes.size()> public_routes = [] {
+  std::array<query_route, routes.size()> out{};
   for (std::size_t i = 0; i < routes.size(); ++i) out[i] = routes[i].route;
   return out;
 }();
@@ -119,6 +120,7 @@ asio::awaitable<reply> dispatch(const request& req, query_context& ctx, const ma
     case route_id::event: co_return co_await detail::get_event(req, ctx, m.args[0]);
     case route_id::stats: co_return co_await detail::get_stats(req, ctx);
     case route_id::rejected: co_return co_await detail::get_rejected(req, ctx, ps);
+    case route_id::sync: co_return co_await detail::get_sync(req, ctx);
     case route_id::healthz: co_return co_await detail::get_healthz(req);
     case route_id::readyz: co_return co_await detail::get_readyz(req, ctx);
     case route_id::metrics: co_return co_await detail::get_metrics(req, ctx);

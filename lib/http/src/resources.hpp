@@ -74,6 +74,9 @@ boost::asio::awaitable<reply> get_stats(const request& req, query_context& ctx);
 // GET /v1/rejected.
 boost::asio::awaitable<reply> get_rejected(const request& req, query_context& ctx, const query_params& ps);
 
+// GET /v1/sync: ctx.sync_status's body, 404 not_configured without it.
+boost::asio::awaitable<reply> get_sync(const request& req, query_context& ctx);
+
 // GET /healthz: the process answers.
 boost::asio::awaitable<reply> get_healthz(const request& req);
 // GET /readyz: 503 when writes cannot be acknowledged or the schema is not current.

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +30,7 @@ struct service_options {
   std::size_t max_body_bytes = 1048576;
   std::optional<std::string> query_token;         // secret: never logged
   server_limits limits;
+  std::function<std::string()> sync_status;       // GET /v1/sync's body (thread-safe); empty: sync is off
 };
 
 class service {
