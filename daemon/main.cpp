@@ -90,6 +90,7 @@ struct command_line {
   bool status_only = false;
   std::string import_file;
   std::string backup_out;
+  bool full_sync = false;
 };
 
 void add_db_flag(CLI::App& sub, command_line& cl) {
@@ -131,6 +132,14 @@ int run(int argc, char** argv) {
   add_config_flag(*check, cl);
   add_db_flag(*check, cl);
 
+  CLI::App* sync = cli.add_subcommand("sync", "Run one Message Sync pass over RingCentral's API (docs/sync.md)");
+  add_config_flag(*sync, cl);
+  add_db_flag(*sync, cl);
+  sync->add_option("--extension", cl.flags.extensions, "Sync only this extension id (repeatable; sync.extensions)")
+      ->type_name("ID")
+      ->delimiter(',');
+  sync->add_flag("--full", cl.full_sync, "A full sync from sync.since, whatever is stored");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -157,6 +166,7 @@ int run(int argc, char** argv) {
   if (migrate->parsed()) return app::migrate(cfg, cl.status_only);
   if (import->parsed()) return app::import_file(cfg, cl.import_file);
   if (backup->parsed()) return app::backup(cfg, cl.backup_out);
+  if (sync->parsed()) return app::sync(cfg, cl.full_sync);
   return app::check(cfg);
 }
 

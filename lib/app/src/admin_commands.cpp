@@ -1,6 +1,7 @@
 // rcvault migrate / import / backup / check (README.md, `rcvault --help`; import: docs/ingest.md).
 #include "rcvault/app/commands.hpp"
 #include "rcvault/accept/gateway.hpp"
+#include "api_check.hpp"
 #include "store_options.hpp"
 #include "rcvault/app/ownership_check.hpp"
 #include "rcvault/ingest/parse.hpp"
@@ -235,6 +236,7 @@ int check(const config::config& cfg) {
                            schema_version(*status))
                    .c_str(),
                stdout);
+    if (cfg.ringcentral.configured()) return detail::check_api(cfg);
     return exit_ok;
   } catch (const std::exception& e) {
     return fail_database(o, e);

@@ -1,5 +1,7 @@
 #include "rcvault/app/app.hpp"
 #include "store_options.hpp"
+#include "sync_metrics.hpp"
+#include "sync_options.hpp"
 
 #include "rcvault/accept/gateway.hpp"
 #include "rcvault/app/systemd_notify.hpp"
@@ -10,6 +12,7 @@
 #include "rcvault/store/database.hpp"
 #include "rcvault/store/reader_pool.hpp"
 #include "rcvault/store/writer.hpp"
+#include "rcvault/sync/runner.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -66,6 +69,7 @@ struct app::impl {
   http::metrics stats;
   std::unique_ptr<store::writer> writer;
   std::unique_ptr<accept::gateway> gateway;  // every source's way into the writer
+  std::unique_ptr<sync::runner> syncer;      // Message Sync, when the API is configured
   std::unique_ptr<store::reader_pool> readers;
   std::unique_ptr<http::service> service;
   std::optional<asio::signal_set> signals;
@@ -110,6 +114,8 @@ struct app::impl {
     if (stopping || !service) return;
     stopping = true;
     notify_stopping();
+    // API requests are cancelled at once; what sync already queued still commits.
+    if (syncer) syncer->stop();
     service->stop();
     if (watchdog) watchdog->cancel();
     asio::co_spawn(
@@ -172,17 +178,31 @@ core::result<bound_endpoints> app::start(signal_handling signals) {
     m.writer = std::make_unique<store::writer>(opts, &ingest::renormalise);
     m.writer->start();
     m.gateway = std::make_unique<accept::gateway>(*m.writer);
+    if (m.cfg.ringcentral.configured()) {
+      m.syncer = std::make_unique<sync::runner>(detail::runner_options_of(m.cfg), *m.gateway);
+      // A stored message_store_changes notification pokes its mailbox: an
+      // incremental sync brings what it only counts (docs/sync.md).
+      m.gateway->observe_stored([syncer = m.syncer.get()](const accept::stored_item& item) {
+        if (item.kind == core::event_kind::message_store_changes && !item.mailbox.empty()) syncer->poke(item.mailbox);
+      });
+      detail::register_sync_metrics(m.stats.registry(), *m.syncer);
+    }
     m.readers = std::make_unique<store::reader_pool>(opts, reader_threads);
   } catch (const std::exception& e) {
     return core::error{core::errc::internal, std::string("store ") + opts.path.string() + ": " + e.what()};
   }
   try {
-    m.service = std::make_unique<http::service>(m.io, service_options_of(m.cfg), *m.writer, *m.gateway, *m.readers, m.stats);
+    auto service_opts = service_options_of(m.cfg);
+    if (m.syncer) service_opts.sync_status = [syncer = m.syncer.get()] { return sync::to_json(syncer->status()); };
+    m.service = std::make_unique<http::service>(m.io, service_opts, *m.writer, *m.gateway, *m.readers, m.stats);
   } catch (const std::system_error& e) {
     return core::error{core::errc::config, e.what()};
   }
   m.service->start();
   m.started = true;
+  // After the listeners accept connections: the webhook answers while sync runs.
+  if (m.syncer) m.syncer->start();
+  else log::info("webhook only: ringcentral.client_id is not set, Message Sync is off (docs/sync.md)");
   if (signals == signal_handling::stop_on_signal) {
     m.signals.emplace(m.io, SIGINT, SIGTERM);
     m.wait_for_signal(0);

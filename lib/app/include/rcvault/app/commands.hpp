@@ -23,7 +23,14 @@ int import_file(const config::config& cfg, const std::string& file);
 // Online backup of the database into `out`.
 int backup(const config::config& cfg, const std::filesystem::path& out);
 
-// Validates config (already done by the caller), opens the database, runs integrity_check.
+// Validates config (already done by the caller), opens the database, runs integrity_check;
+// with the RingCentral API configured also proves the credentials and permissions.
 int check(const config::config& cfg);
+
+// One Message Sync pass over the mailboxes of cfg.sync.extensions (a full sync
+// when `full`), printing "extension ID: N records (N new, N updated) in S s" per
+// mailbox; 1 when a mailbox or the token failed, or another process holds the
+// sync lease (the error names it); 2 when the API is not configured.
+int sync(const config::config& cfg, bool full);
 
 }  // namespace rcvault::app
