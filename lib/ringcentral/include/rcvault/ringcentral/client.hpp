@@ -1,5 +1,5 @@
 #pragma once
-// RingCentral's REST API over HTTPS (docs/sync.md): one persistent connection,
+// RingCentral's REST API over HTTPS (docs/sync.md): reused connections (a few per host),
 // the token source (JWT bearer grant, refresh ahead of expiry), pacing per
 // rate-limit group, Retry-After and X-Rate-Limit-* honoured, backoff with
 // jitter on 5xx and network errors. It returns raw response bodies and knows
