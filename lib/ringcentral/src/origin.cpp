@@ -22,8 +22,19 @@ bool iequals(std::string_view a, std::string_view b) {
 std::string origin::key() const { return (tls ? "https://" : "http://") + host_header(); }
 
 std::string origin::host_header() const {
-  std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  if (port != (tls ? 443 : 80)) h += ":" + std::to_string(port);
+  // Appended piece by piece: GCC 12 warns -Wrestrict on "[" + host + "]" in release builds.
+  std::string h;
+  if (host.find(':') != std::string::npos) {
+    h += '[';
+    h += host;
+    h += ']';
+  } else {
+    h = host;
+  }
+  if (port != (tls ? 443 : 80)) {
+    h += ':';
+    h += std::to_string(port);
+  }
   return h;
 }
 
@@ -45,7 +56,11 @@ api_result<split_url> parse_url(std::string_view url) {
   }
   out.target = std::string(u.encoded_path());
   if (out.target.empty()) out.target = "/";
-  if (u.has_query()) out.target += "?" + std::string(u.encoded_query());
+  if (u.has_query()) {
+    const auto query = u.encoded_query();
+    out.target += '?';
+    out.target.append(query.data(), query.size());
+  }
   return out;
 }
 
