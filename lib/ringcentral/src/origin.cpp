@@ -55,7 +55,7 @@ api_result<split_url> parse_url(std::string_view url) {
     out.where.port = out.where.tls ? 443 : 80;
   }
   out.target = std::string(u.encoded_path());
-  if (out.target.empty()) out.target = "/";
+  if (out.target.empty()) out.target.push_back('/');  // not = "/": GCC 12 -Wrestrict, as above
   if (u.has_query()) {
     const auto query = u.encoded_query();
     out.target += '?';
