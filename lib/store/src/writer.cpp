@@ -2,13 +2,10 @@
 
 #include "checkpointer.hpp"
 #include "connection.hpp"
-#include "counter_names.hpp"
-#include "message_rows.hpp"
+#include "batch_applier.hpp"
 #include "submission_queue.hpp"
-#include "sync_rows.hpp"
 #include "thread_name.hpp"
 #include "wal_syncer.hpp"
-#include "rcvault/core/version_fold.hpp"
 #include "rcvault/log/log.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -35,217 +32,6 @@ core::millis now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
-
-struct reset_guard {
-  SQLite::Statement& s;
-  ~reset_guard() { s.tryReset(); }
-};
-
-// Counter deltas of one batch, written just before COMMIT and dropped on ROLLBACK.
-class counter_deltas {
- public:
-  void add(std::string name, std::int64_t delta) { deltas_[std::move(name)] += delta; }
-  void type_and_direction(const core::message& m, std::int64_t delta) {
-    if (m.type) add(detail::type_counter(*m.type), delta);
-    if (m.direction) add(detail::direction_counter(*m.direction), delta);
-  }
-  const std::map<std::string, std::int64_t>& all() const { return deltas_; }
-
- private:
-  std::map<std::string, std::int64_t> deltas_;
-};
-
-// Everything the writer thread touches: the connection and its statements.
-class batch_applier {
- public:
-  batch_applier(SQLite::Database& db, const options& opts, const renormaliser& renormalise)
-      : db_(db),
-        opts_(opts),
-        renormalise_(renormalise),
-        rows_(db),
-        find_event_(db, "SELECT 1 FROM events WHERE uuid=?1"),
-        insert_event_(db,
-                      "INSERT INTO events(uuid, kind, event, subscription_id, owner_id, sent_at, received_at, "
-                      "outcome, reason, raw, message_id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) "
-                      "ON CONFLICT(uuid) DO NOTHING"),
-        events_of_message_(db, "SELECT uuid, kind, sent_at, raw FROM events WHERE message_id=?1"),
-        insert_rejected_(db, "INSERT INTO rejected(received_at, code, message, size, head) VALUES(?1,?2,?3,?4,?5)"),
-        trim_rejected_(db, "DELETE FROM rejected WHERE id <= ?1"),
-        add_counter_(db,
-                     "INSERT INTO counters(name, value) VALUES(?1, ?2) "
-                     "ON CONFLICT(name) DO UPDATE SET value = value + excluded.value") {}
-
-  // Applies one batch in one IMMEDIATE transaction; returns false (all rolled
-  // back) when any statement or the COMMIT failed.
-  bool apply(std::vector<work>& batch, std::vector<write_result>& results) {
-    counter_deltas counters;
-    try {
-      db_.exec("BEGIN IMMEDIATE");
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        if (auto* w = std::get_if<pending_write>(&batch[i])) results[i] = write(*w, counters);
-        else if (auto* r = std::get_if<rejected_request>(&batch[i])) reject(*r, counters);
-        else detail::apply_sync_checkpoint(db_, std::get<pending_checkpoint>(batch[i]).cp);
-      }
-      rows_.flush_text();
-      for (const auto& [name, delta] : counters.all()) {
-        if (delta == 0) continue;
-        add_counter_.tryReset();
-        add_counter_.bind(1, name);
-        add_counter_.bind(2, static_cast<std::int64_t>(delta));
-        add_counter_.exec();
-      }
-      db_.exec("COMMIT");
-      return true;
-    } catch (const std::exception& e) {
-      log::error("store: batch failed, rolled back error=\"{}\" batch={}", e.what(), batch.size());
-      rows_.discard_text();
-      db_.tryExec("ROLLBACK");
-      return false;
-    }
-  }
-
- private:
-  write_result write(const pending_write& w, counter_deltas& counters) {
-    const auto& n = w.n;
-    // The event row is written once, after its message, with the message's
-    // row and the outcome in it: an UPDATE after the INSERT rewrote the whole
-    // row (raw payload included) and cost ~10 % of the writer's time. Under
-    // the write lock nothing can insert the uuid between this look-up and
-    // the INSERT, whose ON CONFLICT stays as the schema's guarantee.
-    {
-      reset_guard g{find_event_};
-      find_event_.bind(1, n.uuid);
-      if (find_event_.executeStep()) {
-        counters.add("events.duplicate", 1);
-        return {write_status::duplicate, core::outcome::applied};
-      }
-    }
-    core::outcome outcome;
-    bool created = false;
-    if (n.msg && !n.unnormalised_reason) {
-      outcome = apply_message(w, counters, created);
-    } else {
-      outcome = n.unnormalised_reason ? core::outcome::unnormalised : core::outcome::applied;
-      insert_event(w, std::nullopt, outcome);
-    }
-    counters.add("events.total", 1);
-    counters.add("events." + std::string(core::to_string(outcome)), 1);
-    return {write_status::stored, outcome, created};
-  }
-
-  void insert_event(const pending_write& w, std::optional<std::int64_t> message_row, core::outcome outcome,
-                    std::optional<std::string_view> reason = std::nullopt) {
-    const auto& n = w.n;
-    auto& s = insert_event_;
-    s.tryReset();
-    s.bind(1, n.uuid);
-    s.bind(2, std::string(core::to_string(n.kind)));
-    s.bind(3, n.event);
-    if (n.subscription_id) s.bind(4, *n.subscription_id); else s.bind(4);
-    if (n.owner_id) s.bind(5, *n.owner_id); else s.bind(5);
-    if (n.timestamp) s.bind(6, static_cast<std::int64_t>(*n.timestamp)); else s.bind(6);
-    s.bind(7, static_cast<std::int64_t>(w.received_at));
-    s.bind(8, std::string(core::to_string(outcome)));
-    if (reason) s.bind(9, std::string(*reason));
-    else if (n.unnormalised_reason) s.bind(9, *n.unnormalised_reason);
-    else s.bind(9);
-    s.bindNoCopy(10, n.raw.data(), static_cast<int>(n.raw.size()));
-    if (message_row) s.bind(11, static_cast<std::int64_t>(*message_row)); else s.bind(11);
-    s.exec();
-  }
-
-  core::outcome apply_message(const pending_write& w, counter_deltas& counters, bool& created) {
-    const auto& n = w.n;
-    const auto& m = *n.msg;
-    const auto key = core::version_of(n);
-    auto stored = rows_.load(m.id);
-    if (!stored && n.stub) {
-      // A deleted/purged stub carries no message to create (docs/sync.md).
-      insert_event(w, std::nullopt, core::outcome::unnormalised, "stub_without_message");
-      return core::outcome::unnormalised;
-    }
-    if (!stored) {
-      created = true;
-      const auto sort_key = rows_.place(m.creation_time.value_or(key.time), std::nullopt);
-      const auto row = rows_.insert(sort_key, m, key);
-      insert_event(w, row, core::outcome::applied);
-      counters.add("messages.total", 1);
-      counters.type_and_direction(m, 1);
-      return core::outcome::applied;
-    }
-    if (key > stored->version) {
-      core::message merged = stored->msg;
-      core::merge_newer(merged, m);
-      // Without a creationTime the message keeps the base of its oldest version.
-      const auto sort_key =
-          merged.creation_time ? rows_.place(*merged.creation_time, stored->sort_key) : stored->sort_key;
-      rows_.rewrite(*stored, sort_key, merged, key);
-      insert_event(w, stored->row_id, core::outcome::applied);
-      counters.type_and_direction(stored->msg, -1);
-      counters.type_and_direction(merged, 1);
-      return core::outcome::applied;
-    }
-    // Stored before the refold, which reads every event of the message.
-    insert_event(w, stored->row_id, core::outcome::stale);
-    refold(*stored, counters);
-    return core::outcome::stale;
-  }
-
-  // An older version arrived: fold every version of the message again in
-  // version order, so the result is what in-order arrival would have given.
-  void refold(const detail::stored_message& stored, counter_deltas& counters) {
-    std::vector<core::message_version> versions;
-    {
-      reset_guard g{events_of_message_};
-      events_of_message_.tryReset();
-      events_of_message_.bind(1, static_cast<std::int64_t>(stored.row_id));
-      while (events_of_message_.executeStep()) {
-        const auto kind = core::event_kind_from_string(events_of_message_.getColumn(1).getString());
-        if (!kind) continue;
-        core::notification n;
-        n.uuid = events_of_message_.getColumn(0).getString();
-        if (!events_of_message_.getColumn(2).isNull()) n.timestamp = events_of_message_.getColumn(2).getInt64();
-        n.msg = renormalise_(*kind, events_of_message_.getColumn(3).getString());
-        if (!n.msg || n.msg->id != stored.msg.id) continue;
-        auto key = core::version_of(n);
-        versions.push_back({std::move(key), std::move(*n.msg)});
-      }
-    }
-    auto folded = core::fold_versions(std::move(versions));
-    if (!folded) return;
-    const auto sort_key = rows_.place(folded->sort_base, stored.sort_key);
-    rows_.rewrite(stored, sort_key, folded->msg, folded->newest);
-    counters.type_and_direction(stored.msg, -1);
-    counters.type_and_direction(folded->msg, 1);
-  }
-
-  void reject(const rejected_request& r, counter_deltas& counters) {
-    auto& s = insert_rejected_;
-    s.tryReset();
-    s.bind(1, static_cast<std::int64_t>(r.received_at));
-    s.bind(2, r.code);
-    s.bind(3, r.message);
-    s.bind(4, static_cast<std::int64_t>(r.size));
-    s.bind(5, r.head.data(), static_cast<int>(r.head.size()));
-    s.exec();
-    const auto last = db_.getLastInsertRowid();
-    trim_rejected_.tryReset();
-    trim_rejected_.bind(1, static_cast<std::int64_t>(last - static_cast<std::int64_t>(opts_.rejected_max)));
-    trim_rejected_.exec();
-    counters.add("rejected.total", 1);
-  }
-
-  SQLite::Database& db_;
-  const options& opts_;
-  const renormaliser& renormalise_;
-  detail::message_rows rows_;
-  SQLite::Statement find_event_;
-  SQLite::Statement insert_event_;
-  SQLite::Statement events_of_message_;
-  SQLite::Statement insert_rejected_;
-  SQLite::Statement trim_rejected_;
-  SQLite::Statement add_counter_;
-};
 
 }  // namespace
 
@@ -386,7 +172,7 @@ struct writer::impl {
   options opts;
   renormaliser renormalise;
   SQLite::Database db;
-  batch_applier applier;
+  detail::batch_applier applier;
   detail::checkpointer checkpoints;
   std::optional<detail::wal_syncer> syncer;  // synchronous=full only
   int wal_pages = 0;     // the WAL's size after the last commit (writer thread only)

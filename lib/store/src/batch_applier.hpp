@@ -1,0 +1,36 @@
+#pragma once
+// Applies one batch of the writer's queue in one IMMEDIATE transaction (the
+// writer thread only; docs/ingest.md, "Group commit").
+
+#include "submission_queue.hpp"
+#include "rcvault/store/options.hpp"
+#include "rcvault/store/writer.hpp"
+
+#include <memory>
+#include <vector>
+
+namespace SQLite {
+class Database;
+}
+
+namespace rcvault::store::detail {
+
+class batch_applier {
+ public:
+  // Prepares its statements on `db` (the writer's connection); the references must outlive it.
+  batch_applier(SQLite::Database& db, const options& opts, const renormaliser& renormalise);
+  ~batch_applier();
+  batch_applier(const batch_applier&) = delete;
+  batch_applier& operator=(const batch_applier&) = delete;
+
+  // Applies `batch` in one transaction, filling `results` (one per item, the
+  // writes' outcomes); returns false, with everything rolled back, when any
+  // statement or the COMMIT failed. Throws nothing of SQLite's.
+  bool apply(std::vector<work>& batch, std::vector<write_result>& results);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace rcvault::store::detail
