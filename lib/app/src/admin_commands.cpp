@@ -2,6 +2,7 @@
 #include "rcvault/app/commands.hpp"
 #include "rcvault/accept/gateway.hpp"
 #include "api_check.hpp"
+#include "exit_codes.hpp"
 #include "store_options.hpp"
 #include "rcvault/app/ownership_check.hpp"
 #include "rcvault/ingest/parse.hpp"
@@ -30,19 +31,10 @@ namespace rcvault::app {
 using detail::store_options;
 namespace {
 
-constexpr int exit_ok = 0;
-constexpr int exit_failure = 1;
-constexpr int exit_usage = 2;
-
-// One error line; newlines inside the text would break the one-line rule.
-int fail(int code, std::string_view what) {
-  std::string line = "rcvault: error: ";
-  for (char c : what) line += (c == '\n' || c == '\r') ? ' ' : c;
-  line += '\n';
-  std::fflush(stdout);
-  std::fputs(line.c_str(), stderr);
-  return code;
-}
+using detail::exit_failure;
+using detail::exit_ok;
+using detail::exit_usage;
+using detail::fail;
 
 int fail(const core::error& e) {
   const bool usage = e.code == core::errc::migration || e.code == core::errc::usage || e.code == core::errc::config;

@@ -2,6 +2,7 @@
 #include "rcvault/app/commands.hpp"
 
 #include "store_options.hpp"
+#include "exit_codes.hpp"
 #include "sync_options.hpp"
 
 #include "rcvault/accept/gateway.hpp"
@@ -27,18 +28,10 @@
 namespace rcvault::app {
 namespace {
 
-constexpr int exit_ok = 0;
-constexpr int exit_failure = 1;
-constexpr int exit_usage = 2;
-
-int fail(int code, std::string_view what) {
-  std::string line = "rcvault: error: ";
-  for (char c : what) line += (c == '\n' || c == '\r') ? ' ' : c;
-  line += '\n';
-  std::fflush(stdout);
-  std::fputs(line.c_str(), stderr);
-  return code;
-}
+using detail::exit_failure;
+using detail::exit_ok;
+using detail::exit_usage;
+using detail::fail;
 
 bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
 

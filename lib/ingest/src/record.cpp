@@ -5,6 +5,7 @@
 #include "json_document.hpp"
 #include "normalise.hpp"
 #include "notification_builder.hpp"
+#include "record_uuid.hpp"
 
 #include "rcvault/core/time.hpp"
 
@@ -22,15 +23,6 @@ namespace {
 
 core::error bad_record(std::string message) { return core::make_error(core::errc::invalid_record, std::move(message)); }
 
-std::uint64_t fnv1a64(std::string_view s) noexcept {
-  std::uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 // "api:<id>:<lastModifiedTime>" (normalised when it parses, as sent otherwise),
 // so re-importing an export stores nothing new and "+00:00" equals "Z". A record
 // without lastModifiedTime (Message Sync's deleted stubs) is told apart by a
@@ -40,7 +32,7 @@ std::string record_uuid(const std::string& id, const json::object& record) {
     if (auto t = core::parse_iso8601(lmt->get_string(), true)) return fmt::format("api:{}:{}", id, core::format_iso8601(*t));
     return fmt::format("api:{}:{}", id, std::string_view(lmt->get_string()));
   }
-  return fmt::format("api:{}:h{:016x}", id, fnv1a64(json::serialize(record)));
+  return detail::hashed_record_uuid(id, json::serialize(record));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include "json_document.hpp"
 #include "json_text.hpp"
 #include "notification_builder.hpp"
+#include "record_uuid.hpp"
 
 #include "rcvault/core/time.hpp"
 
@@ -16,15 +17,6 @@ namespace {
 namespace json = boost::json;
 
 core::error bad_page(std::string message) { return core::make_error(core::errc::invalid_record, std::move(message)); }
-
-std::uint64_t fnv1a64(std::string_view s) noexcept {
-  std::uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
 
 // Exact byte spans of the elements of the records array, in order; empty
 // when they cannot be found (an escaped key spelling), then the caller
@@ -49,7 +41,7 @@ std::vector<std::string_view> record_spans(std::string_view raw) {
 // A record RingCentral changed the shape of: kept whole, never dropped.
 core::notification unnormalised(std::string_view id, std::string_view raw, std::string reason) {
   core::notification n;
-  n.uuid = fmt::format("api:{}:h{:016x}", id.empty() ? "-" : id, fnv1a64(raw));
+  n.uuid = detail::hashed_record_uuid(id.empty() ? std::string_view("-") : std::string_view(id), raw);
   n.kind = core::event_kind::api_record;
   n.raw.assign(raw);
   n.unnormalised_reason = std::move(reason);
