@@ -16,13 +16,15 @@ void submission_queue::push(work w, lane l) {
   (l == lane::webhook ? webhook_ : background_).push_back(std::move(w));
 }
 
-void submission_queue::take(std::vector<work>& batch, std::size_t most) {
+void submission_queue::take(std::vector<work>& batch, std::size_t most, std::size_t background_most) {
   batch.clear();
-  for (auto* lane_items : {&webhook_, &background_}) {
-    while (!lane_items->empty() && batch.size() < most) {
-      batch.push_back(std::move(lane_items->front()));
-      lane_items->pop_front();
-    }
+  while (!webhook_.empty() && batch.size() < most) {
+    batch.push_back(std::move(webhook_.front()));
+    webhook_.pop_front();
+  }
+  for (std::size_t taken = 0; !background_.empty() && batch.size() < most && taken < background_most; ++taken) {
+    batch.push_back(std::move(background_.front()));
+    background_.pop_front();
   }
 }
 

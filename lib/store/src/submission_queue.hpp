@@ -40,8 +40,9 @@ class submission_queue {
   void push(work w, lane l);
 
   // Moves at most `most` items into `batch` (cleared first): the webhook
-  // lane's first, then the background lane's, each in queue order.
-  void take(std::vector<work>& batch, std::size_t most);
+  // lane's first, then at most `background_most` of the background lane's,
+  // each in queue order.
+  void take(std::vector<work>& batch, std::size_t most, std::size_t background_most);
 
   bool empty() const noexcept { return webhook_.empty() && background_.empty(); }
   std::size_t size() const noexcept { return webhook_.size() + background_.size(); }

@@ -94,7 +94,7 @@ struct writer::impl {
         }
         stats.last_loop = std::chrono::steady_clock::now();
         if (queue.empty()) return;
-        queue.take(batch, std::max<std::size_t>(opts.batch_max, 1));
+        queue.take(batch, std::max<std::size_t>(opts.batch_max, 1), std::max<std::size_t>(opts.background_batch_max, 1));
         stats.queue_depth = queue.size();
         stats.background_depth = queue.background_size();
         page_limit = std::exchange(max_page_count, std::nullopt);

@@ -153,6 +153,28 @@ TEST(Gateway, WriterTakesWebhookItemsBeforeBackgroundOnes) {
   EXPECT_EQ(rec.order[3], "bg-2");
 }
 
+TEST(Gateway, ABatchTakesAtMostBackgroundBatchMaxSyncedItemsButAnyNumberOfWebhookOnes) {
+  test::temp_dir dir;
+  auto o = small_queue(dir, 64, 512);
+  o.background_batch_max = 4;
+  store::writer w(o, &ingest::renormalise);
+  gateway g(w);
+  recorder rec;
+  for (int i = 0; i < 10; ++i)
+    ASSERT_TRUE(g.try_accept(parsed(sms_envelope("bg-" + std::to_string(i), std::to_string(100 + i))), source::api,
+                             rec.record()));
+  for (int i = 0; i < 6; ++i) {
+    const auto body = sms_envelope("wh-" + std::to_string(i), std::to_string(200 + i));
+    g.accept_now(parsed(body), body, rec.record());
+  }
+  w.start();
+  w.stop();
+  // 6 webhook + 4 synced, then 4, then 2: three batches, not one.
+  EXPECT_EQ(w.snapshot().batches, 3u);
+  std::lock_guard lk(rec.mu);
+  EXPECT_EQ(rec.outcomes.size(), 16u);
+}
+
 TEST(Gateway, CheckpointCommitsAfterTheRecordsQueuedBeforeIt) {
   test::temp_dir dir;
   auto o = small_queue(dir, 64, 2);
