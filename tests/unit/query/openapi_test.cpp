@@ -160,8 +160,9 @@ TEST(QueryOpenApi, EveryParameterHasASchemaAndPathParametersAreRequired) {
       ASSERT_NE(target, nullptr) << path << " " << obj.at("name");
       EXPECT_TRUE(target->as_object().contains("type")) << path << " " << obj.at("name");
       const auto* required = obj.if_contains("required");
-      if (is(obj.at("in"), "path"))
+      if (is(obj.at("in"), "path")) {
         EXPECT_TRUE(required != nullptr && required->is_bool() && required->as_bool()) << path << " " << obj.at("name");
+      }
     }
   }
 }
