@@ -101,7 +101,7 @@ TEST(Upgrade, Version1ArchiveListsTheSameAfterMigration) {
   int statements = 0;
   std::vector<std::string> migrations;  // in the order their steps were reported
   auto migrated = store::migrate(o, [&](const store::migration_step& s) {
-    if (migrations.empty() || migrations.back() != s.name) migrations.push_back(s.name);
+    if (migrations.empty() || migrations.back() != s.name) migrations.emplace_back(s.name);
     if (s.name != "0002_arrival_row_ids") return;  // the later ones (sync state, ...) follow it
     statements = s.statements;
     if (steps.empty() || steps.back().first != s.statement) steps.emplace_back(s.statement, std::string(s.sql));
