@@ -54,11 +54,10 @@ def finish_and_compare(binary, db, env, fake, what):
 def between_pages(binary, fake, tmp):
     db = os.path.join(tmp, "between.db")
     env = api_env(fake)
-    # Pages 1 and 2 come at once; page 3 stalls: the process is killed while it waits.
-    fake.control("POST", "/_fake/faults", {"path": "message-sync.*dateTo", "count": 1, "action": "delay",
-                                          "delay_ms": 0})
-    fake.control("POST", "/_fake/faults", {"path": "message-sync.*dateTo", "count": 1, "action": "delay",
-                                          "delay_ms": 20000})
+    # Page 1 comes at once, every walk-back page after 8 s: once page 2 is
+    # stored, the process is killed while it waits for page 3.
+    fake.control("POST", "/_fake/faults", {"path": "message-sync.*dateTo", "count": 100, "action": "delay",
+                                          "delay_ms": 8000})
     p = start_sync(binary, db, env)
     try:
         wait_for("two pages stored", lambda: message_count(db) >= 2000 and cursor(db) is not None, timeout=60)
