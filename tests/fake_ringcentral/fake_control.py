@@ -116,6 +116,11 @@ def _route(state, method, path, query, body):
         return Reply(200, {"blacklisted": state.subs.blacklist(body.get("id"), reason)})
     if key == ("POST", "/_fake/subscriptions/delete"):
         return Reply(200, {"deleted": state.subs.remove(body.get("id"))})
+    if key == ("POST", "/_fake/subscriptions/filters"):
+        try:
+            return Reply(200, {"altered": state.subs.alter_filters(body.get("id"), body.get("eventFilters"))})
+        except ValueError as e:
+            raise BadRequest(str(e))
     if key == ("POST", "/_fake/subscriptions/expire"):
         return Reply(200, {"expired": state.subs.expire(body.get("id"))})
     if key == ("POST", "/_fake/notify"):

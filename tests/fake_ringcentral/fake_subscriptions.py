@@ -271,6 +271,18 @@ class Subscriptions:
                 del self.subs[i]
             return out
 
+    def alter_filters(self, sub_id, filters):
+        """Sets the filters on RingCentral's side (as an admin's or a permission
+        change might), `~` expanded as on creation; the expiry stays."""
+        if self._check_filters(filters):
+            raise ValueError("eventFilters must be a non-empty list of /restapi/v1.0/ paths")
+        with self.lock:
+            out = []
+            for s in self._pick(sub_id):
+                self._set_filters(s, filters)
+                out.append(s["id"])
+            return out
+
     def expire(self, sub_id):
         with self.lock:
             out = []

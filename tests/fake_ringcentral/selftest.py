@@ -620,6 +620,11 @@ def subscription_handshake_failures(fake):
         r.close()
 
 
+def fake_expand(fake, f):
+    info = fake.control("GET", "/_fake/info")
+    return f.replace("/account/~", "/account/" + info["account_id"]).replace("/extension/~", "/extension/" + info["owner_id"])
+
+
 @check
 def subscription_blacklist_delete_expire_and_disabled_filters(fake):
     tok = grant(fake)
@@ -636,6 +641,14 @@ def subscription_blacklist_delete_expire_and_disabled_filters(fake):
         fake.control("POST", "/_fake/subscriptions/delete", {"id": sub["id"]})
         expect(fake.api("GET", "/restapi/v1.0/subscription/" + sub["id"], tok)[0] == 404, "server-side delete")
         sub = json.loads(subscribe(fake, tok, r.url)[2])
+        altered = fake.control("POST", "/_fake/subscriptions/filters",
+                               {"id": sub["id"], "eventFilters": FILTERS[:1]})
+        status, _, body = fake.api("GET", "/restapi/v1.0/subscription/" + sub["id"], tok)
+        j = json.loads(body)
+        expect(altered == {"altered": [sub["id"]]} and j["eventFilters"] == [fake_expand(fake, FILTERS[0])]
+               and j["expirationTime"] == sub["expirationTime"], "filters altered server-side: %r" % j)
+        status, _, _ = fake.request("POST", "/_fake/subscriptions/filters", {"eventFilters": []})
+        expect(status == 400, "empty filters refused (%d)" % status)
         fake.control("POST", "/_fake/subscriptions/expire", {})
         expect(json.loads(fake.api("GET", "/restapi/v1.0/subscription", tok)[2])["records"] == [], "expired")
         fake.control("POST", "/_fake/extensions", {"extensions": [{"id": 4100000001, "forbidden": True}]})
