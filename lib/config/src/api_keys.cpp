@@ -20,16 +20,6 @@ bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// A loopback host: only there may the API be spoken without TLS (the tests' fake).
-bool is_loopback(const std::string& host) {
-  if (host == "localhost") return true;
-  in_addr a4{};
-  if (::inet_pton(AF_INET, host.c_str(), &a4) == 1) return (ntohl(a4.s_addr) >> 24) == 127;
-  in6_addr a6{};
-  if (::inet_pton(AF_INET6, host.c_str(), &a6) == 1) return IN6_IS_ADDR_LOOPBACK(&a6);
-  return false;
-}
-
 // "https://host[:port]" (a trailing '/' is dropped); http:// only for a loopback host.
 std::optional<std::string> store_server(std::string& out, const std::string& text) {
   const std::string quoted = "'" + text + "'";
@@ -69,7 +59,7 @@ std::optional<std::string> store_server(std::string& out, const std::string& tex
     if (!all_digits(port) || port.size() > 5 || std::stoul(std::string(port)) == 0 || std::stoul(std::string(port)) > 65535)
       return "bad port in " + quoted;
   }
-  if (!tls && !is_loopback(host))
+  if (!tls && !is_loopback_host(host))
     return "http:// is allowed only for a loopback host (127.0.0.1, [::1], localhost); use https://, got " + quoted;
   out = std::string(text.data(), text.size() - (text.ends_with('/') ? 1 : 0));
   return std::nullopt;
@@ -200,6 +190,15 @@ const key_spec keys[] = {
 };
 
 }  // namespace
+
+bool is_loopback_host(const std::string& host) {
+  if (host == "localhost") return true;
+  in_addr a4{};
+  if (::inet_pton(AF_INET, host.c_str(), &a4) == 1) return (ntohl(a4.s_addr) >> 24) == 127;
+  in6_addr a6{};
+  if (::inet_pton(AF_INET6, host.c_str(), &a6) == 1) return IN6_IS_ADDR_LOOPBACK(&a6);
+  return false;
+}
 
 std::span<const key_spec> api_keys() noexcept { return keys; }
 

@@ -99,6 +99,8 @@ std::span<const key_spec> all_keys() noexcept {
     std::vector<key_spec> out(std::begin(core_keys), std::end(core_keys));
     const auto api = api_keys();
     out.insert(out.end(), api.begin(), api.end());
+    const auto sub = subscription_keys();
+    out.insert(out.end(), sub.begin(), sub.end());
     return out;
   }();
   return every;

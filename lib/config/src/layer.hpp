@@ -65,6 +65,12 @@ std::span<const key_spec> all_keys() noexcept;
 // The keys of the [ringcentral] and [sync] sections (api_keys.cpp).
 std::span<const key_spec> api_keys() noexcept;
 
+// The keys of the [subscription] section (subscription_keys.cpp).
+std::span<const key_spec> subscription_keys() noexcept;
+
+// True for "localhost", 127.0.0.0/8 and ::1: the only hosts spoken to without TLS (tests).
+bool is_loopback_host(const std::string& host);
+
 // The key named `dotted` ("ingest.listen"), or nullptr.
 const key_spec* find_key(std::string_view dotted) noexcept;
 

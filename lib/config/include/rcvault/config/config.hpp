@@ -78,6 +78,20 @@ struct config {
     // True when `extensions` is ["all"].
     bool all_extensions() const noexcept { return extensions.size() == 1 && extensions.front() == "all"; }
   } sync;
+  // The webhook subscription rcvault keeps alive (SPEC 9, docs/deploy.md).
+  struct subscription_section {
+    // The public URL at which RingCentral reaches ingest.path: https://, or
+    // http:// for a loopback host. Unset: rcvault manages no subscription.
+    std::optional<std::string> address;
+    // Filters to subscribe to, each "/restapi/v1.0/..."; empty: the instant SMS,
+    // voicemail, inbound fax and message-store filters of every synced mailbox.
+    std::vector<std::string> event_filters;
+    std::chrono::seconds expires_in{2592000};      // sent as top-level expiresIn
+    std::chrono::seconds check_interval{300};     // how often its status is read
+
+    // True when subscription.address is set.
+    bool managed() const noexcept { return address.has_value(); }
+  } subscription;
 };
 
 }  // namespace rcvault::config
