@@ -13,6 +13,7 @@ std::string_view code_name(errc e) noexcept {
     case errc::unauthorized: return "unauthorized";
     case errc::not_found: return "not_found";
     case errc::not_configured: return "not_configured";
+    case errc::not_managed: return "not_managed";
     case errc::method_not_allowed: return "method_not_allowed";
     case errc::bad_parameter: return "bad_parameter";
     case errc::unavailable: return "unavailable";

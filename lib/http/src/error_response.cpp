@@ -20,6 +20,7 @@ unsigned status_of(core::errc code) noexcept {
       return 401;
     case core::errc::not_found:
     case core::errc::not_configured:
+    case core::errc::not_managed:
       return 404;
     case core::errc::method_not_allowed:
       return 405;

@@ -21,7 +21,7 @@ namespace {
 
 enum class route_id {
   messages, message, message_events, conversations, conversation_messages,
-  event, stats, rejected, sync, healthz, readyz, metrics,
+  event, stats, rejected, sync, subscription, healthz, readyz, metrics,
 };
 
 struct route_entry {
@@ -29,7 +29,7 @@ struct route_entry {
   query_route route;
 };
 
-const std::array<route_entry, 12> routes{{
+const std::array<route_entry, 13> routes{{
     {route_id::messages, {"/v1/messages", detail::messages_params}},
     {route_id::message, {"/v1/messages/{id}", {}}},
     {route_id::message_events, {"/v1/messages/{id}/events", {}}},
@@ -39,6 +39,7 @@ const std::array<route_entry, 12> routes{{
     {route_id::stats, {"/v1/stats", {}}},
     {route_id::rejected, {"/v1/rejected", detail::paging_params}},
     {route_id::sync, {"/v1/sync", {}}},
+    {route_id::subscription, {"/v1/subscription", {}}},
     {route_id::healthz, {"/healthz", {}}},
     {route_id::readyz, {"/readyz", {}}},
     {route_id::metrics, {"/metrics", {}}},
@@ -121,6 +122,7 @@ asio::awaitable<reply> dispatch(const request& req, query_context& ctx, const ma
     case route_id::stats: co_return co_await detail::get_stats(req, ctx);
     case route_id::rejected: co_return co_await detail::get_rejected(req, ctx, ps);
     case route_id::sync: co_return co_await detail::get_sync(req, ctx);
+    case route_id::subscription: co_return co_await detail::get_subscription(req, ctx);
     case route_id::healthz: co_return co_await detail::get_healthz(req);
     case route_id::readyz: co_return co_await detail::get_readyz(req, ctx);
     case route_id::metrics: co_return co_await detail::get_metrics(req, ctx);

@@ -77,6 +77,9 @@ boost::asio::awaitable<reply> get_rejected(const request& req, query_context& ct
 // GET /v1/sync: ctx.sync_status's body, 404 not_configured without it.
 boost::asio::awaitable<reply> get_sync(const request& req, query_context& ctx);
 
+// GET /v1/subscription: ctx.subscription_status's body, 404 not_managed without it.
+boost::asio::awaitable<reply> get_subscription(const request& req, query_context& ctx);
+
 // GET /healthz: the process answers.
 boost::asio::awaitable<reply> get_healthz(const request& req);
 // GET /readyz: 503 when writes cannot be acknowledged or the schema is not current.

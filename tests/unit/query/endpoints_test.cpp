@@ -31,6 +31,13 @@ TEST(QueryEndpoints, UnknownPathIs404) {
   EXPECT_EQ(a.get("/v1/messages/1/2/3").status, 404u);
 }
 
+TEST(QueryEndpoints, SubscriptionIs404NotManagedWithoutAKeeper) {
+  query_archive a(10, small_archive());
+  auto r = a.get("/v1/subscription");
+  EXPECT_EQ(r.status, 404u);
+  EXPECT_EQ(r.json().at("error").at("code").as_string(), "not_managed");
+}
+
 TEST(QueryEndpoints, OtherMethodsAre405WithAllowGet) {
   query_archive a(10, small_archive());
   auto r = a.get("/v1/messages", {}, bh::verb::post);

@@ -62,7 +62,7 @@ class query_archive {
     pool_ = std::make_unique<store::reader_pool>(store_opts_, 2);
     ctx_ = std::make_unique<http::query_context>(http::query_context{
         *pool_, metrics_, std::nullopt, [this] { return std::optional<store::writer_stats>(writer_->snapshot()); },
-        store_opts_.path, {}});
+        store_opts_.path, {}, {}});
   }
   ~query_archive() {
     pool_->stop();

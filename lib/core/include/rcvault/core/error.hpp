@@ -19,6 +19,7 @@ enum class errc {
   unauthorized,            // query API bearer token missing or wrong
   not_found,
   not_configured,          // a feature whose configuration is absent (GET /v1/sync without the API)
+  not_managed,             // rcvault keeps no webhook subscription (GET /v1/subscription without subscription.address)
   method_not_allowed,
   bad_parameter,           // query parameter unknown or with a bad value
   unavailable,             // store cannot take writes now (queue full, disk full, I/O)

@@ -26,6 +26,7 @@ struct query_context {
   std::function<std::optional<store::writer_stats>()> writer_stats;  // may be empty (no writer)
   std::filesystem::path database_path;                   // for databaseBytes
   std::function<std::string()> sync_status;              // GET /v1/sync's body; empty: Message Sync is off
+  std::function<std::string()> subscription_status;      // GET /v1/subscription's body; empty: no subscription kept
 };
 
 // One served route: its path pattern ("{name}" for a path segment) and the

@@ -31,6 +31,7 @@ struct service_options {
   std::optional<std::string> query_token;         // secret: never logged
   server_limits limits;
   std::function<std::string()> sync_status;       // GET /v1/sync's body (thread-safe); empty: sync is off
+  std::function<std::string()> subscription_status;  // GET /v1/subscription's body (thread-safe); empty: none kept
 };
 
 class service {
