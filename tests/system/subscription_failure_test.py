@@ -62,7 +62,8 @@ def main(binary):
         with st.start(binary, os.path.join(tmp, "notoken.db"), st.sub_env(fake, proxy, token=None), proxy) as d:
             s = st.wait_for("the refusal in /v1/subscription", lambda: (lambda x: x if x.get("error") else None)(
                 st.state(d)), timeout=30)
-            check(s.get("state") in ("failed", "none") and "token" in s["error"].get("message", "").lower(),
+            why = (s["error"].get("code", "") + " " + s["error"].get("message", "")).lower()
+            check(s.get("state") in ("failed", "none") and "token" in why,
                   "without a verification token: refused, and /v1/subscription says why (%r)" % s)
             check(not st.kinds(st.sub_calls(fake, seq), "create"), "no subscription was requested")
             check(len([ln for ln in d.log if "verification" in ln.lower() and "subscri" in ln.lower()]) >= 1,
