@@ -101,7 +101,8 @@ struct mailbox_engine::pass {
   std::shared_ptr<commit_wait> pending;
 
   void report_progress() const {
-    if (on_progress) on_progress(progress{st.extension_id, rep.full, rep.pages, counts->stored + counts->outstanding});
+    if (on_progress)
+      on_progress(progress{st.extension_id, rep.full, rep.pages, counts->stored + counts->outstanding, counts->stored});
   }
 
   std::string path(std::string_view query) const {

@@ -1,6 +1,7 @@
 #include "runner_impl.hpp"
 
 #include "rcvault/log/log.hpp"
+#include "rcvault/sync/due.hpp"
 #include "rcvault/sync/extension_list.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -111,7 +112,16 @@ void runner::impl::adopt(const std::vector<std::string>& ids) {
 asio::awaitable<mailbox_report> runner::impl::sync_slot(slot& s, sync_kind kind, const progress_fn& on_progress) {
   show_syncing(s.st.extension_id);
   s.poked = false;
-  auto rep = co_await engine.run(s.st, kind, on_progress);
+  // /v1/sync's records move with each page the store committed, not only when the pass ends.
+  const std::int64_t before = s.st.records;
+  const progress_fn each_page = [this, before, &on_progress](const progress& p) {
+    {
+      std::lock_guard lock(m);
+      shown[p.extension_id].records = before + static_cast<std::int64_t>(p.stored);
+    }
+    if (on_progress) on_progress(p);
+  };
+  auto rep = co_await engine.run(s.st, kind, each_page);
   show(s.st, rep.state);
   {
     std::lock_guard lock(m);
@@ -170,7 +180,6 @@ asio::awaitable<void> runner::impl::one_pass(sync_kind kind, std::vector<std::st
 
 asio::awaitable<void> runner::impl::serve_loop() {
   const auto& o = opts.sync;
-  const auto retry_wait = std::min<clock::duration>(o.interval, std::chrono::seconds(60));
   try {
     std::optional<store::sync_error> why;
     while (!try_lease(&why)) {
@@ -189,7 +198,7 @@ asio::awaitable<void> runner::impl::serve_loop() {
         auto r = co_await resolve({});
         if (r.error) {
           log::warning("sync: could not resolve the mailboxes code={} error=\"{}\"", r.error->code, r.error->message);
-          next_list = clock::now() + retry_wait;
+          next_list = next_listing(true, clock::now(), o);
           if (!resolved_once) {
             co_await wait_until(wake, next_list);
             continue;
@@ -197,7 +206,7 @@ asio::awaitable<void> runner::impl::serve_loop() {
         } else {
           adopt(r.ids);
           resolved_once = true;
-          next_list = clock::now() + o.relist_interval;
+          next_list = next_listing(false, clock::now(), o);
         }
       }
       auto next = std::min_element(slots.begin(), slots.end(),
@@ -207,21 +216,7 @@ asio::awaitable<void> runner::impl::serve_loop() {
         auto& s = next->second;
         auto rep = co_await sync_slot(s, sync_kind::automatic, {});
         if (rep.cancelled || stopping) co_return;
-        const auto now = clock::now();
-        if (!rep.error) {
-          s.failures = 0;
-          s.due = now + o.interval;
-        } else if (rep.state == store::mailbox_state::backoff) {
-          ++s.failures;
-          auto wait = std::chrono::duration_cast<clock::duration>(o.backoff_min) *
-                      (1u << std::min<unsigned>(s.failures - 1, 10));
-          s.due = now + std::min<clock::duration>(wait, o.interval);
-        } else if (rep.state == store::mailbox_state::forbidden || rep.state == store::mailbox_state::gone) {
-          s.due = now + std::max<clock::duration>(o.relist_interval, o.interval);
-        } else {
-          s.due = now + o.interval;
-        }
-        if (s.poked) s.due = std::min(s.due, now + o.poke_delay);
+        s.due = next_sync(pass_outcome{rep.error.has_value(), rep.state, s.poked}, s.failures, clock::now(), o);
         continue;
       }
       if (next != slots.end()) until = std::min(until, next->second.due);

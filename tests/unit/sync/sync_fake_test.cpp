@@ -15,6 +15,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 using namespace rcvault;
 
 namespace {
@@ -175,4 +177,85 @@ TEST_F(sync_fake_test, RefusedJwtFailsThePassWithItsCode) {
   auto r = pass();
   ASSERT_TRUE(r.error);
   EXPECT_FALSE(r.ok());
+}
+
+TEST_F(sync_fake_test, RecordsInTheStatusMoveWithEachPageStored) {
+  // /v1/sync's "records" (status()) while a 3,500-record full sync runs, read
+  // after each page: it counts the pages already committed, not only the end.
+  fake.control("POST", "/_fake/messages/generate", R"({"extension":"~","count":3500,"changed_at":"creation"})");
+  sync::runner r(options(), *gateway);
+  std::vector<std::int64_t> seen;
+  auto result = r.run_once(sync::sync_kind::automatic, {}, [&](const sync::progress&) {
+    for (const auto& m : r.status().extensions)
+      if (m.extension_id == owner) seen.push_back(m.records);
+  });
+  ASSERT_TRUE(result.ok());
+  ASSERT_EQ(seen.size(), 4u);  // pages of 1,000
+  // After page n's records were handed over, the n-1 pages before it are
+  // committed (each walk-back page repeats the last one's oldest record: 999 new).
+  for (std::size_t i = 1; i < seen.size(); ++i) {
+    EXPECT_GE(seen[i], static_cast<std::int64_t>(999 * i + 1)) << "after page " << i + 1;
+    EXPECT_GE(seen[i], seen[i - 1]);
+  }
+  EXPECT_LE(seen.back(), 3500);
+  ASSERT_EQ(r.status().extensions.size(), 1u);
+  EXPECT_EQ(r.status().extensions[0].records, 3500);
+}
+
+namespace {
+
+// The fake's log entries matching `path_regex`, once there are at least `n`
+// of them, or what there is when `deadline` passed.
+std::vector<boost::json::object> wait_for_requests(test::fake_process& fake, std::string_view path_regex, std::size_t n,
+                                                   std::chrono::seconds deadline) {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  for (;;) {
+    auto log = fake.requests(path_regex);
+    if (log.size() >= n || std::chrono::steady_clock::now() > until) return log;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling the fake's log, not waiting for readiness
+  }
+}
+
+}  // namespace
+
+TEST_F(sync_fake_test, ServeListsTheExtensionsAgainEveryRelistInterval) {
+  fake.control("POST", "/_fake/extensions", R"({"extensions":[{"id":1001}]})");
+  auto o = options();
+  o.sync.selection = sync::mailbox_selection::all;
+  o.sync.relist_interval = std::chrono::seconds(1);  // an hour in service
+  o.sync.interval = std::chrono::seconds(600);
+  sync::runner r(o, *gateway);
+  r.start();
+  auto lists = wait_for_requests(fake, "/extension$", 3, std::chrono::seconds(20));
+  r.stop();
+  ASSERT_GE(lists.size(), 3u) << "the extension list was not read again";
+  for (std::size_t i = 1; i < lists.size(); ++i)
+    EXPECT_GE(test::time_of(lists[i]) - test::time_of(lists[i - 1]), 0.99) << "listing " << i;
+  // The mailbox was synced once meanwhile (its interval is 10 minutes).
+  EXPECT_EQ(fake.requests("/extension/1001/message-sync").size(), 1u);
+}
+
+TEST_F(sync_fake_test, ServeBacksOffAFailingMailboxDoublingTheWait) {
+  fake.control("POST", "/_fake/extensions", R"({"extensions":[{"id":1001}]})");
+  fake.control("POST", "/_fake/faults", R"({"path":"message-sync","count":100,"action":"respond","status":503})");
+  auto o = options();
+  o.client.max_attempts = 1;  // the client's own retries aside: each pass fails at once
+  o.sync.selection = sync::mailbox_selection::list;
+  o.sync.extensions = {"1001"};
+  o.sync.backoff_min = std::chrono::milliseconds(250);
+  o.sync.interval = std::chrono::seconds(600);
+  sync::runner r(o, *gateway);
+  r.start();
+  auto tries = wait_for_requests(fake, "message-sync", 5, std::chrono::seconds(20));
+  r.stop();
+  ASSERT_GE(tries.size(), 5u) << "the failing mailbox was not tried again";
+  // 0.25, 0.5, 1, 2 s apart: each wait at least the doubled one, and well short of the interval.
+  double expected = 0.25;
+  for (std::size_t i = 1; i < 5; ++i, expected *= 2) {
+    const double gap = test::time_of(tries[i]) - test::time_of(tries[i - 1]);
+    EXPECT_GE(gap, expected - 0.01) << "try " << i;
+    EXPECT_LT(gap, expected + 2.0) << "try " << i;
+  }
+  ASSERT_EQ(r.status().extensions.size(), 1u);
+  EXPECT_EQ(r.status().extensions[0].state, store::mailbox_state::backoff);
 }

@@ -28,6 +28,7 @@ struct progress {
   bool full = false;
   std::uint64_t pages = 0;
   std::uint64_t records = 0;  // records handed to the store so far
+  std::uint64_t stored = 0;   // ...of which the store answered stored (committed)
 };
 using progress_fn = std::function<void(const progress&)>;
 
