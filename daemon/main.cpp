@@ -91,6 +91,7 @@ struct command_line {
   std::string import_file;
   std::string backup_out;
   bool full_sync = false;
+  std::string subscription_action;
 };
 
 void add_db_flag(CLI::App& sub, command_line& cl) {
@@ -140,6 +141,16 @@ int run(int argc, char** argv) {
       ->delimiter(',');
   sync->add_flag("--full", cl.full_sync, "A full sync from sync.since, whatever is stored");
 
+  CLI::App* subscription =
+      cli.add_subcommand("subscription", "Show, ensure or delete the webhook subscription (docs/deploy.md)");
+  add_config_flag(*subscription, cl);
+  add_db_flag(*subscription, cl);
+  subscription
+      ->add_option("ACTION", cl.subscription_action,
+                   "status (print it), ensure (create/renew/mend it; serve must be running), delete (for a stopped serve)")
+      ->required()
+      ->check(CLI::IsMember({"status", "ensure", "delete"}));
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -167,6 +178,7 @@ int run(int argc, char** argv) {
   if (import->parsed()) return app::import_file(cfg, cl.import_file);
   if (backup->parsed()) return app::backup(cfg, cl.backup_out);
   if (sync->parsed()) return app::sync(cfg, cl.full_sync);
+  if (subscription->parsed()) return app::subscription(cfg, cl.subscription_action);
   return app::check(cfg);
 }
 

@@ -1,5 +1,7 @@
 #include "rcvault/app/app.hpp"
 #include "store_options.hpp"
+#include "subscription_metrics.hpp"
+#include "subscription_options.hpp"
 #include "sync_metrics.hpp"
 #include "sync_options.hpp"
 
@@ -12,6 +14,7 @@
 #include "rcvault/store/database.hpp"
 #include "rcvault/store/reader_pool.hpp"
 #include "rcvault/store/writer.hpp"
+#include "rcvault/subscription/keeper.hpp"
 #include "rcvault/sync/runner.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -69,6 +72,7 @@ struct app::impl {
   http::metrics stats;
   std::unique_ptr<store::writer> writer;
   std::unique_ptr<accept::gateway> gateway;  // every source's way into the writer
+  std::unique_ptr<subscription::keeper> keeper;  // the webhook subscription (runs on syncer's thread)
   std::unique_ptr<sync::runner> syncer;      // Message Sync, when the API is configured
   std::unique_ptr<store::reader_pool> readers;
   std::unique_ptr<http::service> service;
@@ -186,6 +190,16 @@ core::result<bound_endpoints> app::start(signal_handling signals) {
         if (item.kind == core::event_kind::message_store_changes && !item.mailbox.empty()) syncer->poke(item.mailbox);
       });
       detail::register_sync_metrics(m.stats.registry(), *m.syncer);
+      if (m.cfg.subscription.managed()) {
+        auto ko = detail::keeper_options_of(m.cfg, [syncer = m.syncer.get()] { return syncer->mailboxes(); });
+        // A subscription created anew leaves a gap: an incremental sync of every mailbox fills it.
+        ko.on_recreated = [syncer = m.syncer.get()] { syncer->poke_all(); };
+        m.keeper = std::make_unique<subscription::keeper>(std::move(ko));
+        detail::register_subscription_metrics(m.stats.registry(), *m.keeper);
+      }
+    } else if (m.cfg.subscription.managed()) {
+      log::warning("subscription.address is set but ringcentral.client_id is not: rcvault keeps no subscription "
+                   "without the API (docs/deploy.md)");
     }
     m.readers = std::make_unique<store::reader_pool>(opts, reader_threads);
   } catch (const std::exception& e) {
@@ -194,13 +208,18 @@ core::result<bound_endpoints> app::start(signal_handling signals) {
   try {
     auto service_opts = service_options_of(m.cfg);
     if (m.syncer) service_opts.sync_status = [syncer = m.syncer.get()] { return sync::to_json(syncer->status()); };
+    if (m.keeper)
+      service_opts.subscription_status = [keeper = m.keeper.get()] { return subscription::to_json(keeper->status()); };
     m.service = std::make_unique<http::service>(m.io, service_opts, *m.writer, *m.gateway, *m.readers, m.stats);
   } catch (const std::system_error& e) {
     return core::error{core::errc::config, e.what()};
   }
   m.service->start();
   m.started = true;
-  // After the listeners accept connections: the webhook answers while sync runs.
+  // After the listeners accept connections: the webhook answers while sync
+  // runs, and RingCentral's Validation-Token request while the keeper subscribes.
+  if (m.keeper)
+    m.syncer->spawn([keeper = m.keeper.get()](ringcentral::client& c) { return keeper->run(c); });
   if (m.syncer) m.syncer->start();
   else log::info("webhook only: ringcentral.client_id is not set, Message Sync is off (docs/sync.md)");
   if (signals == signal_handling::stop_on_signal) {

@@ -109,6 +109,34 @@ void runner::poke(std::string_view extension_id) {
   });
 }
 
+void runner::poke_all() {
+  asio::post(impl_->io, [me = impl_.get()] {
+    const auto soon = impl::clock::now() + me->opts.sync.poke_delay;
+    for (auto& [id, s] : me->slots) {
+      s.poked = true;
+      if (soon < s.due) s.due = soon;
+    }
+    log::info("sync: every mailbox asked for an incremental sync mailboxes={}", me->slots.size());
+    me->wake.cancel();
+  });
+}
+
+std::vector<std::string> runner::mailboxes() const {
+  std::vector<std::string> out;
+  std::lock_guard lock(impl_->m);
+  for (const auto& [id, m] : impl_->shown) out.push_back(id);
+  return out;
+}
+
+void runner::spawn(api_task task) {
+  asio::post(impl_->io, [me = impl_.get(), task = std::move(task)]() mutable {
+    if (me->stopping) return;
+    auto& kept = me->tasks.emplace_back(std::move(task));
+    auto& stop = me->task_stops.emplace_back();
+    asio::co_spawn(me->io, kept(me->client), asio::bind_cancellation_slot(stop.slot(), asio::detached));
+  });
+}
+
 void runner::stop() {
   auto* me = impl_.get();
   if (me->stopping.exchange(true)) {
@@ -119,6 +147,7 @@ void runner::stop() {
     me->client.cancel();
     me->main_stop.emit(asio::cancellation_type::terminal);
     me->heartbeat_stop.emit(asio::cancellation_type::terminal);
+    for (auto& s : me->task_stops) s.emit(asio::cancellation_type::terminal);
     me->wake.cancel();
   });
   if (me->thread.joinable() && me->thread.get_id() != std::this_thread::get_id()) {

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <list>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -45,6 +46,8 @@ struct runner::impl {
   boost::asio::cancellation_signal main_stop;
   boost::asio::cancellation_signal heartbeat_stop;
   bool lease_held = false;  // also read by stop() after the io thread ended
+  std::list<api_task> tasks;                          // spawn()'s, kept alive
+  std::list<boost::asio::cancellation_signal> task_stops;  // one per task
 
   // any thread, under m
   mutable std::mutex m;

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 namespace rcvault::app {
 
@@ -32,5 +33,13 @@ int check(const config::config& cfg);
 // mailbox; 1 when a mailbox or the token failed, or another process holds the
 // sync lease (the error names it); 2 when the API is not configured.
 int sync(const config::config& cfg, bool full);
+
+// The webhook subscription (SPEC 9): `action` "status" prints ours as JSON
+// (GET /v1/subscription's shape), "ensure" creates, renews or mends it as
+// serve's keeper does (serve must run to answer the handshake) and prints it,
+// "delete" deletes every subscription at subscription.address. 1 on a
+// RingCentral failure (the error line names its code); 2 when the API or
+// subscription.address is not configured (or, for ensure, no verification token).
+int subscription(const config::config& cfg, std::string_view action);
 
 }  // namespace rcvault::app

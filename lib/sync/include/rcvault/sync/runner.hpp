@@ -13,6 +13,9 @@
 #include "rcvault/sync/options.hpp"
 #include "rcvault/sync/status.hpp"
 
+#include <boost/asio/awaitable.hpp>
+
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -65,6 +68,21 @@ class runner {
   // message_store_changes notification); pokes within options::poke_delay
   // coalesce. Unknown mailboxes are ignored. Thread-safe, never blocks.
   void poke(std::string_view extension_id);
+
+  // Asks for an incremental sync of every mailbox within seconds (after the
+  // webhook subscription was recreated: the gap is filled). Thread-safe.
+  void poke_all();
+
+  // The ids of the mailboxes synced now (empty until they are resolved).
+  // Thread-safe.
+  std::vector<std::string> mailboxes() const;
+
+  // A coroutine that runs on the API thread with the runner's client (the
+  // webhook subscription keeper): `task` is called there once the thread
+  // runs (at once when it already does); the coroutine is cancelled by stop().
+  // `task` is kept until the runner is destroyed. Thread-safe; serve only.
+  using api_task = std::function<boost::asio::awaitable<void>(ringcentral::client&)>;
+  void spawn(api_task task);
 
   // Cancels every request and wait at once (SIGTERM), joins the thread,
   // releases the lease. Records already queued still commit. Idempotent;
