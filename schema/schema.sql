@@ -173,3 +173,13 @@ CREATE TABLE sync_lease (
   acquired_at  INTEGER NOT NULL,                       -- ms since the epoch, UTC
   heartbeat    INTEGER NOT NULL                        -- ms since the epoch, UTC
 );
+
+-- The webhook subscription rcvault keeps alive (0004_subscription, SPEC 9).
+-- One row per webhook address rcvault subscribed (subscription.address).
+CREATE TABLE subscriptions (
+  address          TEXT    PRIMARY KEY,               -- subscription.address as configured
+  subscription_id  TEXT    NOT NULL,                  -- RingCentral's id (a UUID)
+  token_sha256     TEXT    NOT NULL,                  -- hex SHA-256 of the verification token subscribed with
+  created_at       INTEGER NOT NULL,                  -- ms since the epoch, UTC
+  updated_at       INTEGER NOT NULL
+) WITHOUT ROWID;
