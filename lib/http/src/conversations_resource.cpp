@@ -32,24 +32,13 @@ boost::json::object conversation_json(const store::conversation_summary& c) {
 }  // namespace
 
 asio::awaitable<reply> get_conversations(const request& req, query_context& ctx, const query_params& ps) {
-  auto n = per_page(ps);
-  if (!n) co_return error_reply(req, n.error());
-  std::optional<std::int64_t> before;
-  if (auto v = param(ps, "pageToken")) {
-    before = decode_page_token(*v, 'c');
-    if (!before) co_return error_reply(req, bad("pageToken", "not a token from this listing"));
-  }
-  const std::size_t limit = *n;
-  const auto reader_job_fn = conversations_job(before, limit + 1);
+  auto page = read_page(ps, 'c');
+  if (!page) co_return error_reply(req, page.error());
+  const auto reader_job_fn = conversations_job(page->after, page->per_page + 1);
   auto convs = co_await on_reader(ctx.readers, reader_job_fn);
-  std::optional<std::string> next;
-  if (convs.size() > limit) {
-    convs.resize(limit);
-    next = encode_page_token('c', convs.back().last_message.sort_key);
-  }
-  boost::json::array records;
-  for (const auto& c : convs) records.push_back(conversation_json(c));
-  co_return json_reply(req, boost::json::object{{"records", std::move(records)}, {"paging", paging(limit, next)}});
+  auto next = cut_page(convs, page->per_page, 'c',
+                       [](const store::conversation_summary& c) { return c.last_message.sort_key; });
+  co_return listing_reply(req, convs, conversation_json, page->per_page, std::move(next));
 }
 
 asio::awaitable<reply> get_conversation_messages(const request& req, query_context& ctx,
@@ -57,14 +46,10 @@ asio::awaitable<reply> get_conversation_messages(const request& req, query_conte
   messages_request mr;
   mr.query.conversation_id = conversation_id;
   mr.query.order = store::sort_order::asc;
-  auto n = per_page(ps);
-  if (!n) co_return error_reply(req, n.error());
-  mr.query.limit = *n;
-  if (auto v = param(ps, "pageToken")) {
-    auto key = decode_page_token(*v, 'a');
-    if (!key) co_return error_reply(req, bad("pageToken", "not a token from this listing"));
-    mr.query.after_key = *key;
-  }
+  auto page = read_page(ps, 'a');
+  if (!page) co_return error_reply(req, page.error());
+  mr.query.limit = page->per_page;
+  mr.query.after_key = page->after;
   co_return co_await list_messages(req, ctx, mr);
 }
 

@@ -8,7 +8,6 @@
 #include "resources.hpp"
 
 #include <boost/beast/http/field.hpp>
-#include <boost/json/array.hpp>
 
 namespace rcvault::http::detail {
 
@@ -66,14 +65,11 @@ core::result<messages_request> parse_messages_request(const request& req, const 
     else if (iequals(*v, "asc")) q.order = store::sort_order::asc;
     else return bad("order", "expected desc or asc");
   }
-  auto n = per_page(ps);
-  if (!n) return n.error();
-  q.limit = *n;
-  if (auto v = param(ps, "pageToken")) {
-    auto key = decode_page_token(*v, q.order == store::sort_order::desc ? 'd' : 'a');
-    if (!key) return bad("pageToken", "not a token from this listing (or given with another order)");
-    q.after_key = *key;
-  }
+  auto page = read_page(ps, q.order == store::sort_order::desc ? 'd' : 'a',
+                        "not a token from this listing (or given with another order)");
+  if (!page) return page.error();
+  q.limit = page->per_page;
+  q.after_key = page->after;
   if (auto v = param(ps, "format")) {
     if (iequals(*v, "json")) out.format = export_format::json;
     else if (iequals(*v, "ndjson")) out.format = export_format::ndjson;
@@ -124,14 +120,10 @@ asio::awaitable<reply> list_messages(const request& req, query_context& ctx, con
   const auto reader_job_fn = messages_job(q);
   auto rows = co_await on_reader(ctx.readers, reader_job_fn);
   if (!rows) co_return error_reply(req, rows.error());
-  std::optional<std::string> next;
-  if (rows->size() > per_page) {
-    rows->resize(per_page);
-    next = encode_page_token(q.order == store::sort_order::desc ? 'd' : 'a', rows->back().sort_key);
-  }
-  boost::json::array records;
-  for (const auto& r : *rows) records.push_back(message_to_json(r.msg));
-  co_return json_reply(req, boost::json::object{{"records", std::move(records)}, {"paging", paging(per_page, next)}});
+  auto next = cut_page(*rows, per_page, q.order == store::sort_order::desc ? 'd' : 'a',
+                       [](const store::stored_message& r) { return r.sort_key; });
+  co_return listing_reply(
+      req, *rows, [](const store::stored_message& r) { return message_to_json(r.msg); }, per_page, std::move(next));
 }
 
 }  // namespace rcvault::http::detail

@@ -44,4 +44,16 @@ boost::json::object paging(std::size_t per_page, std::optional<std::string> next
   return p;
 }
 
+core::result<page_request> read_page(const query_params& ps, char kind, std::string_view token_why) {
+  auto n = per_page(ps);
+  if (!n) return n.error();
+  page_request page;
+  page.per_page = *n;
+  if (auto v = param(ps, "pageToken")) {
+    page.after = decode_page_token(*v, kind);
+    if (!page.after) return bad("pageToken", token_why);
+  }
+  return page;
+}
+
 }  // namespace rcvault::http::detail

@@ -1,18 +1,26 @@
 #pragma once
 // How the query handlers build their answers: JSON bodies, error bodies with
-// the headers their status needs (WWW-Authenticate, Allow), paging objects.
+// the headers their status needs (WWW-Authenticate, Allow), and the keyset
+// pages every listing shares (perPage and pageToken in, one row more asked
+// of the reader, cut, the next token out).
 
 #include "rcvault/core/error.hpp"
 #include "rcvault/http/handler.hpp"
 
+#include "query_params.hpp"
+
 #include <boost/beast/http/status.hpp>
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace rcvault::http::detail {
 
@@ -35,5 +43,38 @@ core::error not_found(std::string what);
 
 // Returns the paging object of a listing: {"perPage":n[,"nextPageToken":t]}.
 boost::json::object paging(std::size_t per_page, std::optional<std::string> next);
+
+// The page a listing is asked for.
+struct page_request {
+  std::size_t per_page = 0;
+  std::optional<std::int64_t> after;  // the position in pageToken; nullopt for the first page
+};
+
+// Reads perPage (see per_page) and a pageToken of `kind` (see
+// decode_page_token); errc::bad_parameter naming the parameter, with
+// `token_why` as the reason for a token that is not of this listing.
+core::result<page_request> read_page(const query_params& ps, char kind,
+                                     std::string_view token_why = "not a token from this listing");
+
+// Cuts `rows`, read with a limit of per_page + 1, to per_page. Returns the
+// next page's token (of `kind`, at key(last row kept)) when there were more
+// rows, nullopt when this is the last page.
+template <class Row, class Key>
+std::optional<std::string> cut_page(std::vector<Row>& rows, std::size_t per_page, char kind, Key key) {
+  if (rows.size() <= per_page) return std::nullopt;
+  rows.resize(per_page);
+  return encode_page_token(kind, key(rows.back()));
+}
+
+// Returns a listing's answer to `req`: {"records":[to_json(row), ...],"paging":paging(per_page, next)}.
+template <class Row, class ToJson>
+response listing_reply(const request& req, const std::vector<Row>& rows, ToJson to_json, std::size_t per_page,
+                       std::optional<std::string> next) {
+  boost::json::array records;
+  records.reserve(rows.size());
+  for (const auto& r : rows) records.push_back(to_json(r));
+  return json_reply(req,
+                    boost::json::object{{"records", std::move(records)}, {"paging", paging(per_page, std::move(next))}});
+}
 
 }  // namespace rcvault::http::detail

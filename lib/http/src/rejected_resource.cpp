@@ -6,7 +6,6 @@
 #include "reader_call.hpp"
 #include "resources.hpp"
 
-#include <boost/json/array.hpp>
 
 namespace rcvault::http::detail {
 
@@ -30,24 +29,12 @@ boost::json::object rejected_json(const store::rejected_row& r) {
 }  // namespace
 
 asio::awaitable<reply> get_rejected(const request& req, query_context& ctx, const query_params& ps) {
-  auto n = per_page(ps);
-  if (!n) co_return error_reply(req, n.error());
-  std::optional<std::int64_t> before;
-  if (auto v = param(ps, "pageToken")) {
-    before = decode_page_token(*v, 'r');
-    if (!before) co_return error_reply(req, bad("pageToken", "not a token from this listing"));
-  }
-  const std::size_t limit = *n;
-  const auto reader_job_fn = rejected_job(before, limit + 1);
+  auto page = read_page(ps, 'r');
+  if (!page) co_return error_reply(req, page.error());
+  const auto reader_job_fn = rejected_job(page->after, page->per_page + 1);
   auto rows = co_await on_reader(ctx.readers, reader_job_fn);
-  std::optional<std::string> next;
-  if (rows.size() > limit) {
-    rows.resize(limit);
-    next = encode_page_token('r', rows.back().row_id);
-  }
-  boost::json::array records;
-  for (const auto& r : rows) records.push_back(rejected_json(r));
-  co_return json_reply(req, boost::json::object{{"records", std::move(records)}, {"paging", paging(limit, next)}});
+  auto next = cut_page(rows, page->per_page, 'r', [](const store::rejected_row& r) { return r.row_id; });
+  co_return listing_reply(req, rows, rejected_json, page->per_page, std::move(next));
 }
 
 }  // namespace rcvault::http::detail
