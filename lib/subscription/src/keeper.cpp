@@ -176,6 +176,7 @@ asio::awaitable<outcome> keeper::impl::check(ringcentral::client& c) {
     known_id.reset();
     auto r = co_await detail::create_subscription(c, o.address, *o.verification_token, wanted, o.expires_in);
     if (!r) {
+      if (r.error().code == "cancelled") co_return outcome::failed;  // stopping
       log::error("subscription: could not create it code={} error=\"{}\"", r.error().code, r.error().message);
       show_error(r.error(), keeper_state::failed);
       co_return outcome::failed;
@@ -244,7 +245,9 @@ asio::awaitable<void> keeper::run(ringcentral::client& client) {
       ++failures;
       const auto e = status().error;
       auto backoff = std::chrono::duration_cast<clock::duration>(me.o.retry_min) * (1u << std::min(failures - 1, 10u));
-      wait = std::min<clock::duration>(backoff, me.o.retry_max);
+      // Never later than the check interval (nor sooner than retry_min).
+      const auto cap = std::min<clock::duration>(me.o.retry_max, std::max<clock::duration>(me.o.check_interval, me.o.retry_min));
+      wait = std::min<clock::duration>(backoff, cap);
       log::warning("subscription: trying again code={} seconds={:.0f} error=\"{}\"", e ? e->code : "",
                    std::chrono::duration<double>(wait).count(), e ? e->message : "");
     } else {

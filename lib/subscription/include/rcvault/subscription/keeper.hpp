@@ -39,7 +39,7 @@ struct keeper_options {
   // incremental sync of every mailbox fills the gap.
   std::function<void()> on_recreated;
   std::chrono::milliseconds retry_min{5'000};     // first wait after a failure, doubling
-  std::chrono::milliseconds retry_max{300'000};
+  std::chrono::milliseconds retry_max{300'000};     // its cap (and never past check_interval)
 };
 
 // The keeper's state as GET /v1/subscription names it (SPEC 9).
