@@ -13,6 +13,11 @@
 #include <boost/system/system_error.hpp>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace rcvault::sync {
 namespace asio = boost::asio;
@@ -28,6 +33,13 @@ asio::awaitable<bool> wait_until(asio::steady_timer& t, clock::time_point tp) {
   boost::system::error_code ec;
   co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   co_return !ec;
+}
+
+// serve: the API thread runs at nice 10, so that the webhook's threads win
+// the CPU while a sync parses pages (docs/performance.md). Only this thread.
+void lower_this_threads_priority() {
+  if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10) != 0)
+    log::warning("sync: could not lower the API thread's priority error=\"{}\"", std::strerror(errno));
 }
 
 store::sync_error error_of(const ringcentral::api_error& e) {
@@ -180,6 +192,7 @@ asio::awaitable<void> runner::impl::one_pass(sync_kind kind, std::vector<std::st
 
 asio::awaitable<void> runner::impl::serve_loop() {
   const auto& o = opts.sync;
+  lower_this_threads_priority();
   try {
     std::optional<store::sync_error> why;
     while (!try_lease(&why)) {
