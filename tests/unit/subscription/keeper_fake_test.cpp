@@ -220,6 +220,25 @@ TEST_F(keeper_fake_test, WithoutATokenItRefusesToSubscribe) {
   EXPECT_EQ(requests("POST", "^/restapi/v1.0/subscription$"), 0u);
 }
 
+TEST_F(keeper_fake_test, DisabledFiltersAreReportedAndCountAsSubscribed) {
+  fake.control("POST", "/_fake/forbidden", R"({"extension":"3000000009"})");
+  auto o = options();
+  o.mailboxes = [] { return std::vector<std::string>{std::string(owner), "3000000009"}; };
+  subscription::keeper k(o);
+  ASSERT_EQ(check(k), subscription::outcome::created);
+  const auto st = k.status();
+  ASSERT_TRUE(st.current);
+  EXPECT_EQ(st.current->event_filters.size(), 4u);
+  EXPECT_EQ(st.current->disabled_filters.size(), 4u);
+  auto json = boost::json::parse(subscription::to_json(st)).as_object();
+  ASSERT_TRUE(json.contains("disabledFilters"));
+  EXPECT_EQ(json.at("disabledFilters").as_array().size(), 4u);
+  EXPECT_EQ(json.at("disabledFilters").at(0).at("reason").as_string(), "SUB-412");
+  // The disabled ones count as present: nothing to mend.
+  EXPECT_EQ(check(k), subscription::outcome::kept);
+  EXPECT_EQ(requests("PUT", "^/restapi/v1.0/subscription/"), 0u);
+}
+
 TEST_F(keeper_fake_test, DeleteRemovesOursAndForgetsIt) {
   subscription::keeper k(options());
   ASSERT_EQ(check(k), subscription::outcome::created);
