@@ -1,7 +1,8 @@
 #include "subscription_metrics.hpp"
 
+#include "rcvault/metrics/counter_feed.hpp"
+
 #include <memory>
-#include <mutex>
 
 namespace rcvault::app::detail {
 
@@ -13,22 +14,14 @@ void register_subscription_metrics(metrics::registry& r, const subscription::kee
                          "when the webhook subscription expires unless renewed (0: none)");
   auto& recreations = r.counter("rcvault_subscription_recreations_total",
                                 "webhook subscriptions created anew after a blacklisting or a loss");
-  struct seen_total {
-    std::mutex mu;
-    std::uint64_t recreations = 0;
-  };
-  auto seen = std::make_shared<seen_total>();
-  r.on_collect([&, seen, keeper = &k] {
+  auto recreations_feed = std::make_shared<metrics::counter_feed>(recreations);  // the keeper keeps the total
+  r.on_collect([&, recreations_feed, keeper = &k] {
     const auto s = keeper->status();
     for (auto st : {state::active, state::blacklisted, state::failed, state::none})
       status.set({subscription::to_string(st)}, s.state == st ? 1.0 : 0.0);
     const auto at = s.current ? s.current->expires_at_ms : std::nullopt;
     expiry.set(at ? static_cast<double>(*at) / 1000.0 : 0.0);
-    std::lock_guard lk(seen->mu);
-    if (s.recreations > seen->recreations) {
-      recreations.add(s.recreations - seen->recreations);
-      seen->recreations = s.recreations;
-    }
+    recreations_feed->update(s.recreations);
   });
 }
 
