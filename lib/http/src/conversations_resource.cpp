@@ -36,9 +36,9 @@ asio::awaitable<reply> get_conversations(const request& req, query_context& ctx,
   if (!page) co_return error_reply(req, page.error());
   const auto reader_job_fn = conversations_job(page->after, page->per_page + 1);
   auto convs = co_await on_reader(ctx.readers, reader_job_fn);
-  auto next = cut_page(convs, page->per_page, 'c',
-                       [](const store::conversation_summary& c) { return c.last_message.sort_key; });
-  co_return listing_reply(req, convs, conversation_json, page->per_page, std::move(next));
+  co_return page_reply(
+      req, convs, page->per_page, 'c', [](const store::conversation_summary& c) { return c.last_message.sort_key; },
+      conversation_json);
 }
 
 asio::awaitable<reply> get_conversation_messages(const request& req, query_context& ctx,

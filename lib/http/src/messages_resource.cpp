@@ -120,10 +120,10 @@ asio::awaitable<reply> list_messages(const request& req, query_context& ctx, con
   const auto reader_job_fn = messages_job(q);
   auto rows = co_await on_reader(ctx.readers, reader_job_fn);
   if (!rows) co_return error_reply(req, rows.error());
-  auto next = cut_page(*rows, per_page, q.order == store::sort_order::desc ? 'd' : 'a',
-                       [](const store::stored_message& r) { return r.sort_key; });
-  co_return listing_reply(
-      req, *rows, [](const store::stored_message& r) { return message_to_json(r.msg); }, per_page, std::move(next));
+  co_return page_reply(
+      req, *rows, per_page, q.order == store::sort_order::desc ? 'd' : 'a',
+      [](const store::stored_message& r) { return r.sort_key; },
+      [](const store::stored_message& r) { return message_to_json(r.msg); });
 }
 
 }  // namespace rcvault::http::detail

@@ -56,20 +56,18 @@ struct page_request {
 core::result<page_request> read_page(const query_params& ps, char kind,
                                      std::string_view token_why = "not a token from this listing");
 
-// Cuts `rows`, read with a limit of per_page + 1, to per_page. Returns the
-// next page's token (of `kind`, at key(last row kept)) when there were more
-// rows, nullopt when this is the last page.
-template <class Row, class Key>
-std::optional<std::string> cut_page(std::vector<Row>& rows, std::size_t per_page, char kind, Key key) {
-  if (rows.size() <= per_page) return std::nullopt;
-  rows.resize(per_page);
-  return encode_page_token(kind, key(rows.back()));
-}
-
-// Returns a listing's answer to `req`: {"records":[to_json(row), ...],"paging":paging(per_page, next)}.
-template <class Row, class ToJson>
-response listing_reply(const request& req, const std::vector<Row>& rows, ToJson to_json, std::size_t per_page,
-                       std::optional<std::string> next) {
+// Returns a listing's page as the answer to `req`: `rows`, read with a limit
+// of per_page + 1, cut to per_page (in place), as {"records":[to_json(row), ...],
+// "paging":paging(per_page, next)}, where next is a token of `kind` at
+// key(last row kept) when there were more rows, and absent on the last page.
+template <class Row, class Key, class ToJson>
+response page_reply(const request& req, std::vector<Row>& rows, std::size_t per_page, char kind, Key key,
+                    ToJson to_json) {
+  std::optional<std::string> next;
+  if (rows.size() > per_page) {
+    rows.resize(per_page);
+    next = encode_page_token(kind, key(rows.back()));
+  }
   boost::json::array records;
   records.reserve(rows.size());
   for (const auto& r : rows) records.push_back(to_json(r));

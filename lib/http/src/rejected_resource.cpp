@@ -33,8 +33,8 @@ asio::awaitable<reply> get_rejected(const request& req, query_context& ctx, cons
   if (!page) co_return error_reply(req, page.error());
   const auto reader_job_fn = rejected_job(page->after, page->per_page + 1);
   auto rows = co_await on_reader(ctx.readers, reader_job_fn);
-  auto next = cut_page(rows, page->per_page, 'r', [](const store::rejected_row& r) { return r.row_id; });
-  co_return listing_reply(req, rows, rejected_json, page->per_page, std::move(next));
+  co_return page_reply(req, rows, page->per_page, 'r', [](const store::rejected_row& r) { return r.row_id; },
+                       rejected_json);
 }
 
 }  // namespace rcvault::http::detail
