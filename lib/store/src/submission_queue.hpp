@@ -47,6 +47,7 @@ class submission_queue {
   bool empty() const noexcept { return webhook_.empty() && background_.empty(); }
   std::size_t size() const noexcept { return webhook_.size() + background_.size(); }
   std::size_t background_size() const noexcept { return background_.size(); }
+  std::size_t webhook_size() const noexcept { return webhook_.size(); }
 
  private:
   std::size_t queue_max_;

@@ -79,6 +79,16 @@ struct writer::impl {
     return !checkpoints.busy() || wal_pages >= wal.limit_pages;
   }
 
+  // How many background items the next batch may take: background_batch_max
+  // while webhooks arrive (one was queued within webhook_quiet), so a webhook
+  // never waits behind a commit of many synced records; batch_max otherwise,
+  // so an import or a sync alone commits in full batches. Under mu.
+  std::size_t background_most(std::chrono::steady_clock::time_point now) {
+    if (queue.webhook_size() > 0) last_webhook = now;
+    const bool webhooks_arrive = last_webhook && now - *last_webhook < webhook_quiet;
+    return std::max<std::size_t>(webhooks_arrive ? opts.background_batch_max : opts.batch_max, 1);
+  }
+
   // Takes batches until stopped and drained.
   void run() {
     std::vector<work> batch;
@@ -94,7 +104,7 @@ struct writer::impl {
         }
         stats.last_loop = std::chrono::steady_clock::now();
         if (queue.empty()) return;
-        queue.take(batch, std::max<std::size_t>(opts.batch_max, 1), std::max<std::size_t>(opts.background_batch_max, 1));
+        queue.take(batch, std::max<std::size_t>(opts.batch_max, 1), background_most(stats.last_loop));
         stats.queue_depth = queue.size();
         stats.background_depth = queue.background_size();
         page_limit = std::exchange(max_page_count, std::nullopt);
@@ -188,6 +198,9 @@ struct writer::impl {
   bool started = false;
   bool joined = false;
   std::optional<std::uint64_t> max_page_count;
+  // When the writer last saw a webhook item queued (background_most).
+  std::optional<std::chrono::steady_clock::time_point> last_webhook;
+  static constexpr std::chrono::seconds webhook_quiet{1};
   writer_stats stats;
   std::thread thread;
   std::mutex stop_mu;  // serialises stop() callers

@@ -175,6 +175,25 @@ TEST(Gateway, ABatchTakesAtMostBackgroundBatchMaxSyncedItemsButAnyNumberOfWebhoo
   EXPECT_EQ(rec.outcomes.size(), 16u);
 }
 
+TEST(Gateway, WithoutWebhooksABatchTakesUpToBatchMaxSyncedItems) {
+  // An import or a sync alone is not held to background_batch_max: it commits
+  // in full batches (docs/ingest.md).
+  test::temp_dir dir;
+  auto o = small_queue(dir, 64, 512);
+  o.background_batch_max = 4;
+  store::writer w(o, &ingest::renormalise);
+  gateway g(w);
+  recorder rec;
+  for (int i = 0; i < 10; ++i)
+    ASSERT_TRUE(g.try_accept(parsed(sms_envelope("bg-" + std::to_string(i), std::to_string(100 + i))), source::api,
+                             rec.record()));
+  w.start();
+  w.stop();
+  EXPECT_EQ(w.snapshot().batches, 1u);
+  std::lock_guard lk(rec.mu);
+  EXPECT_EQ(rec.outcomes.size(), 10u);
+}
+
 TEST(Gateway, CheckpointCommitsAfterTheRecordsQueuedBeforeIt) {
   test::temp_dir dir;
   auto o = small_queue(dir, 64, 2);

@@ -29,8 +29,10 @@ struct options {
   synchronous sync = synchronous::full;
   std::size_t batch_max = 512;                 // most notifications in one group commit
   std::size_t queue_max = 8192;                // waiting notifications; beyond: unavailable
-  // Most background-lane items (import, Message Sync) in one batch, so that a
-  // webhook item never waits behind a commit of a whole batch of synced records.
+  // Most background-lane items (import, Message Sync) in one batch while
+  // webhooks arrive (one queued within the last second), so that a webhook
+  // item never waits behind a commit of a whole batch of synced records.
+  // Without webhooks the background lane fills batches up to batch_max.
   std::size_t background_batch_max = 128;
   std::size_t rejected_max = 10000;            // dead-letter cap: oldest rows go beyond it
   std::chrono::milliseconds busy_timeout{5000};
