@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <utility>
 
 namespace rcvault::subscription {
 namespace {
@@ -41,6 +42,7 @@ struct keeper::impl {
   // io thread only
   std::optional<std::string> known_id;    // the subscription kept now
   bool owed_recreation = false;           // one was lost; count it when a new one exists
+  bool owed_sync = false;                 // one was replaced (new token); sync when the new one exists
   std::vector<disabled_filter> logged_disabled;
   std::optional<std::int64_t> lifetime_s;  // of the kept one, for the renewal point
   std::optional<std::int64_t> expires_at;
@@ -169,6 +171,7 @@ asio::awaitable<outcome> keeper::impl::check(ringcentral::client& c) {
       show_error(d.error());
       co_return outcome::failed;
     }
+    owed_sync = true;
     found.reset();
   }
 
@@ -185,8 +188,14 @@ asio::awaitable<outcome> keeper::impl::check(ringcentral::client& c) {
     keep(*r);
     log::info("subscription: created id={} address={} expires={} filters={}", r->id, o.address, r->expiration_time,
               r->event_filters.size());
-    if (!owed_recreation) co_return outcome::created;
+    if (!owed_recreation) {
+      // Replaced for a new token: not a recreation, but the moments between
+      // the delete and the create are a gap the sync fills all the same.
+      if (std::exchange(owed_sync, false) && o.on_recreated) o.on_recreated();
+      co_return outcome::created;
+    }
     owed_recreation = false;
+    owed_sync = false;
     {
       std::lock_guard lock(m);
       ++shown.recreations;

@@ -123,6 +123,9 @@ TEST_F(keeper_fake_test, AChangedTokenRecreatesTheSubscription) {
   EXPECT_NE(all[0].at("id").as_string(), id);
   EXPECT_EQ(all[0].at("verificationToken").as_string(), "token-two");
   EXPECT_EQ(store::read_subscription(so, hook.address())->token_sha256, subscription::token_hash("token-two"));
+  // Not a recreation, but the switch is a gap: a sync of every mailbox is asked for once.
+  EXPECT_EQ(second.status().recreations, 0u);
+  EXPECT_EQ(recreated_calls, 1u);
 }
 
 TEST_F(keeper_fake_test, AFiltersOnlyDifferenceIsMendedInPlace) {

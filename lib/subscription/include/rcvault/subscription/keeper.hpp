@@ -35,8 +35,9 @@ struct keeper_options {
   store::options store;                           // where the token's hash and the id are kept
   // The ids of the synced mailboxes (for the default filters); may be empty.
   std::function<std::vector<std::string>()> mailboxes;
-  // Called after a subscription was created anew (blacklisted or gone): an
-  // incremental sync of every mailbox fills the gap.
+  // Called after a subscription was created anew (blacklisted or gone, or
+  // replaced for a changed verification token): an incremental sync of every
+  // mailbox fills the gap.
   std::function<void()> on_recreated;
   std::chrono::milliseconds retry_min{5'000};     // first wait after a failure, doubling
   std::chrono::milliseconds retry_max{300'000};     // its cap (and never past check_interval)
