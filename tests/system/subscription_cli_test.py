@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""`rcvault subscription status|ensure|delete` (SPEC 9): status names the
+"""`rcvault subscription status|ensure|delete` (docs/deploy.md, section 4a): status names the
 subscription a running serve keeps; after the fake lost it, ensure creates one
 while serve runs to answer the handshake (with the token, at the address);
 ensure with nothing answering fails with RingCentral's SUB code and a non-zero

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Creation failures never stop the daemon (SPEC 9): without a verification
+"""Creation failures never stop the daemon (docs/deploy.md, section 4a): without a verification
 token it refuses to subscribe (no create request, one error line, the reason in
 /v1/subscription); a proxy that drops the echoed Validation-Token makes
 RingCentral answer SUB-520, an answer too large for RingCentral SUB-525, an

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The webhook subscription kept alive by `rcvault serve` (SPEC 9): the daemon
+"""The webhook subscription kept alive by `rcvault serve` (docs/deploy.md, section 4a): the daemon
 starts, the fake's Validation-Token handshake reaches it and the subscription
 is created with the verification token and the default filters; an instant-SMS
 notification the fake delivers with the Verification-Token header is stored;

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A subscription RingCentral blacklisted, or deleted, comes back (SPEC 9):
+"""A subscription RingCentral blacklisted, or deleted, comes back (docs/deploy.md, section 4a):
 after the fake blacklists it, the daemon logs the reason, deletes it and
 creates a new one within one check interval; messages created in the fake
 meanwhile (never notified) reach the archive through the incremental sync that

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The subscription across restarts and filter changes (SPEC 9): with filters
+"""The subscription across restarts and filter changes (docs/deploy.md, section 4a): with filters
 of its own (one on a mailbox the fake forbids, which RingCentral moves to
 disabledFilters) the daemon changes nothing over several checks; a restart
 finds and keeps the existing subscription (no create, no delete); a restart

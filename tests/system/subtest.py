@@ -1,4 +1,4 @@
-"""Helpers for the webhook-subscription system tests (SPEC 9, docs/deploy.md):
+"""Helpers for the webhook-subscription system tests (docs/deploy.md):
 the fake RingCentral creates, blacklists and notifies; the real daemon keeps
 its subscription alive.
 

@@ -1,5 +1,5 @@
 // rcvault subscription status|ensure|delete: the webhook subscription from the
-// command line (SPEC 9, docs/deploy.md). `ensure` needs a running serve to
+// command line (docs/deploy.md). `ensure` needs a running serve to
 // answer RingCentral's Validation-Token request; `delete` is for a stopped one.
 #include "rcvault/app/commands.hpp"
 

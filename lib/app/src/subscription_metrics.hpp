@@ -1,5 +1,5 @@
 #pragma once
-// The metrics of the webhook subscription (SPEC 9), read from the keeper at
+// The metrics of the webhook subscription (docs/deploy.md, section 4a), read from the keeper at
 // every scrape of GET /metrics.
 
 #include "rcvault/metrics/registry.hpp"

@@ -1,4 +1,4 @@
-// The [subscription] keys (SPEC 9, docs/configuration.md, docs/deploy.md).
+// The [subscription] keys (docs/configuration.md, docs/deploy.md).
 #include "key_values.hpp"
 #include "layer.hpp"
 

@@ -1,5 +1,5 @@
 // GET /v1/sync: Message Sync's state (docs/sync.md), and GET /v1/subscription:
-// the webhook subscription rcvault keeps (SPEC 9). The bodies come from the app
+// the webhook subscription rcvault keeps (docs/deploy.md, section 4a). The bodies come from the app
 // through query_context; http knows nothing of sync or subscriptions.
 #include "resources.hpp"
 #include "query_reply.hpp"

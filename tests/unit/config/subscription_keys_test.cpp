@@ -1,4 +1,4 @@
-// The [subscription] keys (SPEC 9, docs/configuration.md): defaults, every
+// The [subscription] keys (docs/configuration.md): defaults, every
 // layer, and the errors a user meets.
 #include "rcvault/config/load.hpp"
 #include "temp_dir.hpp"

@@ -1,4 +1,4 @@
-// Filter normalisation and comparison (SPEC 9): `~` expanded, the account
+// Filter normalisation and comparison (docs/deploy.md, section 4a): `~` expanded, the account
 // segment and query parameter order ignored, disabled filters counting.
 #include "rcvault/subscription/filters.hpp"
 #include "rcvault/subscription/info.hpp"

@@ -1,6 +1,6 @@
 // The subscription keeper against the fake RingCentral (tests/fake_ringcentral):
 // the real client, a real migrated database, a stand-in webhook that answers
-// the fake's Validation-Token handshake (SPEC 9).
+// the fake's Validation-Token handshake (docs/deploy.md, section 4a).
 #include "client_fixture.hpp"
 #include "temp_dir.hpp"
 #include "webhook_stub.hpp"

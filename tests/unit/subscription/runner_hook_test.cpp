@@ -1,6 +1,6 @@
 // The sync runner's hook for the subscription keeper: a task spawned on the
 // API thread gets the runner's client, poke_all() brings an incremental sync
-// of every mailbox, stop() cancels the task (SPEC 9: the gap is filled).
+// of every mailbox, stop() cancels the task (docs/deploy.md: the gap is filled).
 #include "client_fixture.hpp"
 #include "temp_dir.hpp"
 

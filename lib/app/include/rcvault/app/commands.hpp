@@ -34,7 +34,7 @@ int check(const config::config& cfg);
 // sync lease (the error names it); 2 when the API is not configured.
 int sync(const config::config& cfg, bool full);
 
-// The webhook subscription (SPEC 9): `action` "status" prints ours as JSON
+// The webhook subscription (docs/deploy.md, section 4a): `action` "status" prints ours as JSON
 // (GET /v1/subscription's shape), "ensure" creates, renews or mends it as
 // serve's keeper does (serve must run to answer the handshake) and prints it,
 // "delete" deletes every subscription at subscription.address. 1 on a

@@ -78,7 +78,7 @@ struct config {
     // True when `extensions` is ["all"].
     bool all_extensions() const noexcept { return extensions.size() == 1 && extensions.front() == "all"; }
   } sync;
-  // The webhook subscription rcvault keeps alive (SPEC 9, docs/deploy.md).
+  // The webhook subscription rcvault keeps alive (docs/deploy.md).
   struct subscription_section {
     // The public URL at which RingCentral reaches ingest.path: https://, or
     // http:// for a loopback host. Unset: rcvault manages no subscription.

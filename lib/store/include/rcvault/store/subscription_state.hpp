@@ -1,5 +1,5 @@
 #pragma once
-// The webhook subscription rcvault keeps (SPEC 9): which RingCentral
+// The webhook subscription rcvault keeps (docs/deploy.md, section 4a): which RingCentral
 // subscription serves an address and a hash of the verification token it was
 // created with. Written on its own connection (not through the writer) by the
 // keeper and `rcvault subscription`; small and rare.

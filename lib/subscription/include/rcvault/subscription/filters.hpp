@@ -1,5 +1,5 @@
 #pragma once
-// Event filters as rcvault compares them (SPEC 9): RingCentral echoes a
+// Event filters as rcvault compares them (docs/deploy.md, section 4a): RingCentral echoes a
 // filter with `~` expanded to ids and may order query parameters its own way,
 // so both sides are normalised before they are compared as sets. Pure: no I/O.
 

@@ -1,5 +1,5 @@
 #pragma once
-// The webhook subscription kept alive (SPEC 9): list RingCentral's
+// The webhook subscription kept alive (docs/deploy.md, section 4a): list RingCentral's
 // subscriptions, keep the one at our address or create it (with the
 // verification token), recreate it when the token changed, renew it before a
 // tenth of its lifetime is left, read its status every check interval,
@@ -43,7 +43,7 @@ struct keeper_options {
   std::chrono::milliseconds retry_max{300'000};     // its cap (and never past check_interval)
 };
 
-// The keeper's state as GET /v1/subscription names it (SPEC 9).
+// The keeper's state as GET /v1/subscription names it (docs/api.md).
 enum class keeper_state { none, active, blacklisted, failed };
 
 // What GET /v1/subscription shows.
@@ -59,7 +59,7 @@ struct keeper_status {
 // "active", "blacklisted", "failed" or "none".
 std::string_view to_string(keeper_state s) noexcept;
 
-// GET /v1/subscription's body (SPEC 9); never holds the verification token.
+// GET /v1/subscription's body (docs/api.md); never holds the verification token.
 std::string to_json(const keeper_status& s);
 
 // Hex SHA-256 of `token`.
@@ -82,7 +82,7 @@ class keeper {
   boost::asio::awaitable<void> run(ringcentral::client& client);
 
   // One check: find ours (by id when known, else in the list by address),
-  // then keep, create, recreate, renew or mend it as SPEC 9 says.
+  // then keep, create, recreate, renew or mend it as docs/deploy.md (section 4a) says.
   boost::asio::awaitable<outcome> check(ringcentral::client& client);
 
   // Reads ours (in the list, by address) into status() without changing
