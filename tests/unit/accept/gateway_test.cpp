@@ -29,10 +29,12 @@ std::string sms_envelope(const std::string& uuid, const std::string& id, const s
 
 core::result<core::notification> parsed(const std::string& raw) { return ingest::parse_envelope(raw); }
 
-store::options small_queue(const test::temp_dir& dir, std::size_t queue_max, std::size_t batch_max) {
+store::options small_queue(const test::temp_dir& dir, std::size_t queue_max, std::size_t batch_max,
+                           std::size_t background_batch_max = store::options{}.background_batch_max) {
   auto o = test::migrated_options(dir);
   o.queue_max = queue_max;
   o.batch_max = batch_max;
+  o.background_batch_max = background_batch_max;
   return o;
 }
 
@@ -54,6 +56,33 @@ struct recorder {
       std::lock_guard lk(mu);
       order.push_back((committed ? "cp:" : "failed-cp:") + name);
     };
+  }
+};
+
+// A writer on a small queue (not started: nothing drains until start()), its
+// gateway and a recorder of the outcomes.
+struct lanes {
+  test::temp_dir dir;
+  store::writer w;
+  gateway g{w};
+  recorder rec;
+
+  lanes(std::size_t queue_max, std::size_t batch_max,
+        std::size_t background_batch_max = store::options{}.background_batch_max)
+      : w(small_queue(dir, queue_max, batch_max, background_batch_max), &ingest::renormalise) {}
+
+  // Queues `n` synced records "<prefix>-0".. (message ids from 100); each must fit.
+  void sync_records(const std::string& prefix, int n) {
+    for (int i = 0; i < n; ++i)
+      ASSERT_TRUE(g.try_accept(parsed(sms_envelope(prefix + "-" + std::to_string(i), std::to_string(100 + i))),
+                               source::api, rec.record()));
+  }
+  // Posts `n` webhook notifications "wh-0".. (message ids from 200).
+  void webhooks(int n) {
+    for (int i = 0; i < n; ++i) {
+      const auto body = sms_envelope("wh-" + std::to_string(i), std::to_string(200 + i));
+      g.accept_now(parsed(body), body, rec.record());
+    }
   }
 };
 
@@ -95,11 +124,10 @@ TEST(Gateway, ImportOrSyncItemThatDoesNotParseIsRefusedWithoutADeadLetter) {
 }
 
 TEST(Gateway, BackgroundLaneFillsAtMostHalfTheQueueAndLeavesTheRestToTheWebhook) {
-  test::temp_dir dir;
-  auto o = small_queue(dir, 8, 512);
-  store::writer w(o, &ingest::renormalise);  // not started: nothing drains yet
-  gateway g(w);
-  recorder rec;
+  lanes l(8, 512);
+  auto& w = l.w;
+  auto& g = l.g;
+  auto& rec = l.rec;
   int background = 0;
   for (int i = 0; i < 10; ++i) {
     auto item = parsed(sms_envelope("bg-" + std::to_string(i), std::to_string(100 + i)));
@@ -134,83 +162,53 @@ TEST(Gateway, BackgroundLaneFillsAtMostHalfTheQueueAndLeavesTheRestToTheWebhook)
 }
 
 TEST(Gateway, WriterTakesWebhookItemsBeforeBackgroundOnes) {
-  test::temp_dir dir;
-  auto o = small_queue(dir, 64, 1);  // one item per batch: commit order is visible
-  store::writer w(o, &ingest::renormalise);
-  gateway g(w);
-  recorder rec;
-  for (int i = 0; i < 3; ++i)
-    ASSERT_TRUE(g.try_accept(parsed(sms_envelope("bg-" + std::to_string(i), std::to_string(100 + i))), source::api,
-                             rec.record()));
-  const auto body = sms_envelope("wh-0", "200");
-  g.accept_now(parsed(body), body, rec.record());
-  w.start();
-  w.stop();
-  std::lock_guard lk(rec.mu);
-  ASSERT_EQ(rec.order.size(), 4u);
-  EXPECT_EQ(rec.order[0], "wh-0");
-  EXPECT_EQ(rec.order[1], "bg-0");
-  EXPECT_EQ(rec.order[3], "bg-2");
+  lanes l(64, 1);  // one item per batch: commit order is visible
+  ASSERT_NO_FATAL_FAILURE(l.sync_records("bg", 3));
+  l.webhooks(1);
+  l.w.start();
+  l.w.stop();
+  std::lock_guard lk(l.rec.mu);
+  ASSERT_EQ(l.rec.order.size(), 4u);
+  EXPECT_EQ(l.rec.order[0], "wh-0");
+  EXPECT_EQ(l.rec.order[1], "bg-0");
+  EXPECT_EQ(l.rec.order[3], "bg-2");
 }
 
 TEST(Gateway, ABatchTakesAtMostBackgroundBatchMaxSyncedItemsButAnyNumberOfWebhookOnes) {
-  test::temp_dir dir;
-  auto o = small_queue(dir, 64, 512);
-  o.background_batch_max = 4;
-  store::writer w(o, &ingest::renormalise);
-  gateway g(w);
-  recorder rec;
-  for (int i = 0; i < 10; ++i)
-    ASSERT_TRUE(g.try_accept(parsed(sms_envelope("bg-" + std::to_string(i), std::to_string(100 + i))), source::api,
-                             rec.record()));
-  for (int i = 0; i < 6; ++i) {
-    const auto body = sms_envelope("wh-" + std::to_string(i), std::to_string(200 + i));
-    g.accept_now(parsed(body), body, rec.record());
-  }
-  w.start();
-  w.stop();
+  lanes l(64, 512, 4);
+  ASSERT_NO_FATAL_FAILURE(l.sync_records("bg", 10));
+  l.webhooks(6);
+  l.w.start();
+  l.w.stop();
   // 6 webhook + 4 synced, then 4, then 2: three batches, not one.
-  EXPECT_EQ(w.snapshot().batches, 3u);
-  std::lock_guard lk(rec.mu);
-  EXPECT_EQ(rec.outcomes.size(), 16u);
+  EXPECT_EQ(l.w.snapshot().batches, 3u);
+  std::lock_guard lk(l.rec.mu);
+  EXPECT_EQ(l.rec.outcomes.size(), 16u);
 }
 
 TEST(Gateway, WithoutWebhooksABatchTakesUpToBatchMaxSyncedItems) {
   // An import or a sync alone is not held to background_batch_max: it commits
   // in full batches (docs/ingest.md).
-  test::temp_dir dir;
-  auto o = small_queue(dir, 64, 512);
-  o.background_batch_max = 4;
-  store::writer w(o, &ingest::renormalise);
-  gateway g(w);
-  recorder rec;
-  for (int i = 0; i < 10; ++i)
-    ASSERT_TRUE(g.try_accept(parsed(sms_envelope("bg-" + std::to_string(i), std::to_string(100 + i))), source::api,
-                             rec.record()));
-  w.start();
-  w.stop();
-  EXPECT_EQ(w.snapshot().batches, 1u);
-  std::lock_guard lk(rec.mu);
-  EXPECT_EQ(rec.outcomes.size(), 10u);
+  lanes l(64, 512, 4);
+  ASSERT_NO_FATAL_FAILURE(l.sync_records("bg", 10));
+  l.w.start();
+  l.w.stop();
+  EXPECT_EQ(l.w.snapshot().batches, 1u);
+  std::lock_guard lk(l.rec.mu);
+  EXPECT_EQ(l.rec.outcomes.size(), 10u);
 }
 
 TEST(Gateway, CheckpointCommitsAfterTheRecordsQueuedBeforeIt) {
-  test::temp_dir dir;
-  auto o = small_queue(dir, 64, 2);
-  store::writer w(o, &ingest::renormalise);
-  gateway g(w);
-  recorder rec;
-  for (int i = 0; i < 3; ++i)
-    ASSERT_TRUE(g.try_accept(parsed(sms_envelope("r-" + std::to_string(i), std::to_string(100 + i))), source::api,
-                             rec.record()));
+  lanes l(64, 2);
+  ASSERT_NO_FATAL_FAILURE(l.sync_records("r", 3));
   store::sync_checkpoint cp;
   cp.extension_id = "11";
-  ASSERT_TRUE(g.try_checkpoint(cp, rec.checkpoint("11")));
-  w.start();
-  w.stop();
-  std::lock_guard lk(rec.mu);
-  ASSERT_EQ(rec.order.size(), 4u);
-  EXPECT_EQ(rec.order.back(), "cp:11");
+  ASSERT_TRUE(l.g.try_checkpoint(cp, l.rec.checkpoint("11")));
+  l.w.start();
+  l.w.stop();
+  std::lock_guard lk(l.rec.mu);
+  ASSERT_EQ(l.rec.order.size(), 4u);
+  EXPECT_EQ(l.rec.order.back(), "cp:11");
 }
 
 TEST(Gateway, AStoredItemTellsTheObserverItsKindAndMailbox) {
