@@ -1,6 +1,7 @@
 // The [ringcentral] and [sync] keys: defaults, every layer, secrets and credentials,
 // and the errors a user meets (docs/configuration.md, docs/sync.md).
 #include "rcvault/config/load.hpp"
+#include "load_result.hpp"
 #include "temp_dir.hpp"
 #include "write_file.hpp"
 
@@ -15,19 +16,10 @@ namespace {
 using namespace rcvault::config;
 using namespace std::chrono;
 using rcvault::test::temp_dir;
+using rcvault::test::error_of;
+using rcvault::test::load_ok;
 using rcvault::test::write_file;
 using strings = std::vector<std::string>;
-
-std::string error_of(const load_request& request) {
-  auto r = load(request);
-  return r ? std::string("(no error)") : r.error().message;
-}
-
-config load_ok(const load_request& request) {
-  auto r = load(request);
-  if (!r) ADD_FAILURE() << r.error().message;
-  return r ? *r : config{};
-}
 
 // The three settings that make the API configured, from the environment.
 environment api_env() {

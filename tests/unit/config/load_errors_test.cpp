@@ -1,5 +1,6 @@
 // Every configuration error names the thing at fault: file and line, variable, or flag.
 #include "rcvault/config/load.hpp"
+#include "load_result.hpp"
 #include "temp_dir.hpp"
 #include "write_file.hpp"
 
@@ -11,12 +12,8 @@ namespace {
 
 using namespace rcvault::config;
 using rcvault::test::temp_dir;
+using rcvault::test::error_of;
 using rcvault::test::write_file;
-
-std::string error_of(const load_request& request) {
-  auto r = load(request);
-  return r ? std::string("(no error)") : r.error().message;
-}
 
 // Loads `toml` written to a file in `dir`; returns the error and the file's name.
 std::pair<std::string, std::string> file_error(const temp_dir& dir, std::string_view toml) {

@@ -1,5 +1,6 @@
 // Each layer over the next: flags > environment > file > defaults.
 #include "rcvault/config/load.hpp"
+#include "load_result.hpp"
 #include "temp_dir.hpp"
 #include "write_file.hpp"
 
@@ -9,13 +10,8 @@ namespace {
 
 using namespace rcvault::config;
 using rcvault::test::temp_dir;
+using rcvault::test::load_ok;
 using rcvault::test::write_file;
-
-config load_ok(const load_request& request) {
-  auto r = load(request);
-  if (!r) ADD_FAILURE() << r.error().message;
-  return r ? *r : config{};
-}
 
 TEST(ConfigPrecedence, DefaultsWhenNothingIsSet) {
   const config c = load_ok({});

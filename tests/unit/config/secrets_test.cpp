@@ -1,5 +1,6 @@
 // Tokens: inline, from files, from systemd credentials; never quoted in an error.
 #include "rcvault/config/load.hpp"
+#include "load_result.hpp"
 #include "temp_dir.hpp"
 #include "write_file.hpp"
 
@@ -11,12 +12,8 @@ namespace {
 
 using namespace rcvault::config;
 using rcvault::test::temp_dir;
+using rcvault::test::error_of;
 using rcvault::test::write_file;
-
-std::string error_of(const load_request& request) {
-  auto r = load(request);
-  return r ? std::string("(no error)") : r.error().message;
-}
 
 TEST(ConfigSecrets, TokenFileIsReadWithoutTrailingNewline) {
   temp_dir dir;

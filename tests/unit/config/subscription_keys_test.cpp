@@ -1,6 +1,7 @@
 // The [subscription] keys (docs/configuration.md): defaults, every
 // layer, and the errors a user meets.
 #include "rcvault/config/load.hpp"
+#include "load_result.hpp"
 #include "temp_dir.hpp"
 #include "write_file.hpp"
 
@@ -14,19 +15,10 @@ namespace {
 
 using namespace rcvault::config;
 using rcvault::test::temp_dir;
+using rcvault::test::error_of;
+using rcvault::test::load_ok;
 using rcvault::test::write_file;
 using strings = std::vector<std::string>;
-
-std::string error_of(const load_request& request) {
-  auto r = load(request);
-  return r ? std::string("(no error)") : r.error().message;
-}
-
-config load_ok(const load_request& request) {
-  auto r = load(request);
-  if (!r) ADD_FAILURE() << r.error().message;
-  return r ? *r : config{};
-}
 
 TEST(ConfigSubscriptionKeys, DefaultsManageNothing) {
   const config c = load_ok({});
