@@ -55,10 +55,7 @@ std::optional<std::string> store_server(std::string& out, const std::string& tex
     if (colon != std::string_view::npos) port = rest.substr(colon + 1);
     if (host.empty()) return "expected https://HOST[:PORT], got " + quoted;
   }
-  if (!port.empty() || rest.ends_with(':')) {
-    if (!all_digits(port) || port.size() > 5 || std::stoul(std::string(port)) == 0 || std::stoul(std::string(port)) > 65535)
-      return "bad port in " + quoted;
-  }
+  if ((!port.empty() || rest.ends_with(':')) && !is_url_port(port)) return "bad port in " + quoted;
   if (!tls && !is_loopback_host(host))
     return "http:// is allowed only for a loopback host (127.0.0.1, [::1], localhost); use https://, got " + quoted;
   out = std::string(text.data(), text.size() - (text.ends_with('/') ? 1 : 0));
@@ -198,6 +195,11 @@ bool is_loopback_host(const std::string& host) {
   in6_addr a6{};
   if (::inet_pton(AF_INET6, host.c_str(), &a6) == 1) return IN6_IS_ADDR_LOOPBACK(&a6);
   return false;
+}
+
+bool is_url_port(std::string_view digits) {
+  return all_digits(digits) && digits.size() <= 5 && std::stoul(std::string(digits)) >= 1 &&
+         std::stoul(std::string(digits)) <= 65535;
 }
 
 std::span<const key_spec> api_keys() noexcept { return keys; }

@@ -71,6 +71,9 @@ std::span<const key_spec> subscription_keys() noexcept;
 // True for "localhost", 127.0.0.0/8 and ::1: the only hosts spoken to without TLS (tests).
 bool is_loopback_host(const std::string& host);
 
+// True for a TCP port in a URL: 1-5 digits, 1 to 65535.
+bool is_url_port(std::string_view digits);
+
 // The key named `dotted` ("ingest.listen"), or nullptr.
 const key_spec* find_key(std::string_view dotted) noexcept;
 

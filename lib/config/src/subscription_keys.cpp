@@ -47,10 +47,7 @@ std::optional<std::string> store_address(std::optional<std::string>& out, const 
     if (colon != std::string_view::npos) port = authority.substr(colon + 1);
   }
   if (host.empty()) return "names no host: " + quoted;
-  if (authority.ends_with(':') ||
-      (!port.empty() && (port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
-                         std::stoul(std::string(port)) == 0 || std::stoul(std::string(port)) > 65535)))
-    return "bad port in " + quoted;
+  if ((!port.empty() || authority.ends_with(':')) && !is_url_port(port)) return "bad port in " + quoted;
   if (!tls && !is_loopback_host(host))
     return "http:// is allowed only for a loopback host (127.0.0.1, [::1], localhost); RingCentral needs https://, got " +
            quoted;
