@@ -92,6 +92,15 @@ struct config {
     // True when subscription.address is set.
     bool managed() const noexcept { return address.has_value(); }
   } subscription;
+  // Attachment content kept in the archive (docs/attachments.md).
+  struct attachments_section {
+    bool download = true;                          // fetch content (with the API configured)
+    // Where content is kept (temporary files too). Unset: "attachments"
+    // beside the database; load() resolves it (dir() below never empty then).
+    std::optional<std::filesystem::path> dir;
+    std::uint64_t max_bytes = 52'428'800;         // larger ones are recorded too_large
+    std::uint64_t min_free_bytes = 2'147'483'648;  // the fetcher pauses below this free space
+  } attachments;
 };
 
 }  // namespace rcvault::config

@@ -32,6 +32,16 @@ struct party {
   friend bool operator==(const party&, const party&) = default;
 };
 
+// Where an attachment's content stands in the archive (docs/attachments.md):
+// filled by the store's reader, never by normalisation.
+struct archive_info {
+  std::string status;                     // pending, stored, skipped, gone, forbidden, too_large, failed
+  std::optional<std::string> sha256;      // stored
+  std::optional<std::int64_t> size;       // stored: bytes
+
+  friend bool operator==(const archive_info&, const archive_info&) = default;
+};
+
 struct attachment {
   std::string id;
   std::optional<std::string> uri;
@@ -43,6 +53,7 @@ struct attachment {
   std::optional<std::int64_t> height;
   std::optional<std::int64_t> width;
   boost::json::object extra;
+  std::optional<archive_info> archive;          // the reader's, for answers; unset in normalised messages
 
   friend bool operator==(const attachment&, const attachment&) = default;
 };

@@ -6,6 +6,7 @@
 #include "rcvault/core/error.hpp"
 #include "rcvault/core/event_kind.hpp"
 #include "rcvault/core/message.hpp"
+#include "rcvault/store/attachment_archive.hpp"
 #include "rcvault/store/options.hpp"
 
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace rcvault::store {
@@ -123,6 +125,15 @@ class reader {
 
   // Up to `limit` dead letters, newest first, with row ids below `before_row` when given.
   std::vector<rejected_row> rejected(std::optional<std::int64_t> before_row, std::size_t limit);
+
+  // The archive state of attachment `attachment_id` of message `message_id`
+  // (RingCentral ids), or nullopt when there is no such row. Throws on SQLite failures.
+  std::optional<archived_attachment> archived(std::string_view message_id, std::string_view attachment_id);
+
+  // Up to `limit` distinct stored contents (sha256, bytes), by sha256, after
+  // `after_sha256` when given: what `rcvault check --attachments` verifies.
+  std::vector<std::pair<std::string, std::int64_t>> stored_contents(std::optional<std::string> after_sha256,
+                                                                    std::size_t limit);
 
   // Counters and bounds for /v1/stats, read without counting messages.
   store_stats stats();

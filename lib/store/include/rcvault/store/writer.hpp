@@ -7,6 +7,7 @@
 
 #include "rcvault/core/error.hpp"
 #include "rcvault/core/notification.hpp"
+#include "rcvault/store/attachment_archive.hpp"
 #include "rcvault/store/options.hpp"
 #include "rcvault/store/sync_state.hpp"
 
@@ -103,6 +104,13 @@ class writer {
   // the batch failed or the writer is stopped; false (nothing queued) when the
   // lane is full. Thread-safe.
   bool submit_checkpoint(sync_checkpoint cp, std::function<void(bool committed)> done);
+
+  // Queues the attachment fetcher's result for one attachment in the
+  // background lane (docs/attachments.md); applied in a batch transaction with
+  // the counters. `done(true)` once committed (and synced, as submit),
+  // `done(false)` when the batch failed or the writer is stopped; false
+  // (nothing queued) when the lane is full. Thread-safe.
+  bool submit_attachment_result(attachment_result r, std::function<void(bool committed)> done);
 
   // Calls `wake` once, on the writer thread or at once on the caller's, when
   // the background lane has room (or the writer stopped). Thread-safe.
