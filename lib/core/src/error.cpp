@@ -12,14 +12,17 @@ std::string_view code_name(errc e) noexcept {
     case errc::bad_verification_token: return "bad_verification_token";
     case errc::unauthorized: return "unauthorized";
     case errc::not_found: return "not_found";
+    case errc::not_archived: return "not_archived";
     case errc::not_configured: return "not_configured";
     case errc::not_managed: return "not_managed";
     case errc::method_not_allowed: return "method_not_allowed";
     case errc::bad_parameter: return "bad_parameter";
+    case errc::range_not_satisfiable: return "range_not_satisfiable";
     case errc::unavailable: return "unavailable";
     case errc::config: return "config";
     case errc::usage: return "usage";
     case errc::migration: return "migration";
+    case errc::content_missing: return "content_missing";
     case errc::internal: return "internal";
   }
   return "internal";

@@ -19,6 +19,7 @@ unsigned status_of(core::errc code) noexcept {
     case core::errc::unauthorized:
       return 401;
     case core::errc::not_found:
+    case core::errc::not_archived:
     case core::errc::not_configured:
     case core::errc::not_managed:
       return 404;
@@ -28,9 +29,12 @@ unsigned status_of(core::errc code) noexcept {
       return 413;
     case core::errc::unsupported_media_type:
       return 415;
+    case core::errc::range_not_satisfiable:
+      return 416;
     case core::errc::unavailable:
       return 503;
     case core::errc::migration:
+    case core::errc::content_missing:
     case core::errc::internal:
       return 500;
   }

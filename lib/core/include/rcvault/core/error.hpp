@@ -18,14 +18,17 @@ enum class errc {
   bad_verification_token,
   unauthorized,            // query API bearer token missing or wrong
   not_found,
+  not_archived,            // an attachment whose content is not in the archive (pending, gone, ...)
   not_configured,          // a feature whose configuration is absent (GET /v1/sync without the API)
   not_managed,             // rcvault keeps no webhook subscription (GET /v1/subscription without subscription.address)
   method_not_allowed,
   bad_parameter,           // query parameter unknown or with a bad value
+  range_not_satisfiable,   // a Range header outside the content
   unavailable,             // store cannot take writes now (queue full, disk full, I/O)
   config,                  // configuration key or file at fault
   usage,                   // command line at fault
   migration,               // migration edited, missing, or database newer than binary
+  content_missing,         // an attachment recorded as stored whose file is missing or of the wrong size
   internal,
 };
 
