@@ -48,6 +48,10 @@ std::optional<std::string> apply_environment(const environment& env, layer_state
       if (!n) return where.describe("expected an integer, got '" + text + "'");
       v = *n;
     }
+    if (key->type == value_type::boolean) {
+      if (text != "true" && text != "false") return where.describe("expected true or false, got '" + text + "'");
+      v = text == "true";
+    }
     if (auto problem = key->apply(layer, v, where)) return where.describe(*problem);
   }
   return std::nullopt;

@@ -45,6 +45,7 @@ std::string_view wanted(value_type t) {
     case value_type::integer: return "an integer";
     case value_type::list: return "a string or an array of strings and integers";
     case value_type::date: return "a date or a string";
+    case value_type::boolean: return "a boolean";
   }
   return "a string";
 }
@@ -61,6 +62,7 @@ std::string as_text(const T& t) {
 std::optional<std::string> file_value(const key_spec& key, const toml::node& node, value& out) {
   if (key.type == value_type::text && node.is_string()) out = node.as_string()->get();
   else if (key.type == value_type::integer && node.is_integer()) out = node.as_integer()->get();
+  else if (key.type == value_type::boolean && node.is_boolean()) out = node.as_boolean()->get();
   else if (key.type == value_type::date && node.is_string()) out = node.as_string()->get();
   else if (key.type == value_type::date && node.is_date()) out = as_text(node.as_date()->get());
   else if (key.type == value_type::date && node.is_date_time()) out = as_text(node.as_date_time()->get());

@@ -13,6 +13,7 @@ namespace rcvault::config::detail {
 inline const std::string& text_of(const value& v) { return std::get<std::string>(v); }
 inline std::int64_t integer_of(const value& v) { return std::get<std::int64_t>(v); }
 inline const std::vector<std::string>& list_of(const value& v) { return std::get<std::vector<std::string>>(v); }
+inline bool boolean_of(const value& v) { return std::get<bool>(v); }
 
 // Returns the problem when `got` is outside [lo, hi].
 inline std::optional<std::string> out_of_range(std::int64_t got, std::int64_t lo, std::int64_t hi) {

@@ -101,6 +101,8 @@ std::span<const key_spec> all_keys() noexcept {
     out.insert(out.end(), api.begin(), api.end());
     const auto sub = subscription_keys();
     out.insert(out.end(), sub.begin(), sub.end());
+    const auto att = attachments_keys();
+    out.insert(out.end(), att.begin(), att.end());
     return out;
   }();
   return every;

@@ -45,11 +45,12 @@ struct layer_state {
 };
 
 // A value as a layer gives it: TOML has types, the environment and flags are text.
-// A list is a TOML array, or comma-separated text split by the layer.
-using value = std::variant<std::string, std::int64_t, std::vector<std::string>>;
+// A list is a TOML array, or comma-separated text split by the layer; a
+// boolean is a TOML boolean, or the text "true" / "false" elsewhere.
+using value = std::variant<std::string, std::int64_t, std::vector<std::string>, bool>;
 
 // `date` is text in every layer, and in TOML also a date or date-time (given as its RFC 3339 text).
-enum class value_type { text, integer, list, date };
+enum class value_type { text, integer, list, date, boolean };
 
 // One configuration key ("store.path"): the type it takes and how it is stored.
 struct key_spec {
@@ -67,6 +68,13 @@ std::span<const key_spec> api_keys() noexcept;
 
 // The keys of the [subscription] section (subscription_keys.cpp).
 std::span<const key_spec> subscription_keys() noexcept;
+
+// The keys of the [attachments] section (attachments_keys.cpp).
+std::span<const key_spec> attachments_keys() noexcept;
+
+// Sets attachments.dir to "attachments" beside store.path when no layer set
+// it (load() calls it once every layer is applied).
+void resolve_attachments_dir(config& cfg);
 
 // True for "localhost", 127.0.0.0/8 and ::1: the only hosts spoken to without TLS (tests).
 bool is_loopback_host(const std::string& host);

@@ -150,6 +150,7 @@ result<config> load(const load_request& request) {
   if (!jwt) return jwt.error();
   cfg.ringcentral.jwt = std::move(*jwt);
   if (auto e = check_api_credentials(cfg, won)) return load_error{*e};
+  resolve_attachments_dir(cfg);
   return cfg;
 }
 

@@ -96,7 +96,8 @@ struct config {
   struct attachments_section {
     bool download = true;                          // fetch content (with the API configured)
     // Where content is kept (temporary files too). Unset: "attachments"
-    // beside the database; load() resolves it (dir() below never empty then).
+    // beside the database (store.path's folder); load() resolves it, so it is
+    // always set in a loaded configuration. Relative: to the current directory.
     std::optional<std::filesystem::path> dir;
     std::uint64_t max_bytes = 52'428'800;         // larger ones are recorded too_large
     std::uint64_t min_free_bytes = 2'147'483'648;  // the fetcher pauses below this free space
