@@ -3,7 +3,8 @@
 -- migrations/ in the same commit; a test (Migrate.SchemaFileMatchesWhatMigrationsProduce)
 -- compares it with a migrated database. Read this file; never apply it to a
 -- database that rcvault should migrate later.
--- Schema version 3 (0001_initial, 0002_arrival_row_ids, 0003_sync_state).
+-- Schema version 5 (0001_initial, 0002_arrival_row_ids, 0003_sync_state,
+-- 0004_subscription, 0005_attachment_archive).
 
 -- Applied migrations, written by the runner (lib/store/src/migrations.cpp).
 CREATE TABLE schema_migrations (
@@ -138,7 +139,9 @@ CREATE TABLE rejected (
 -- Counters kept by the writer so /v1/stats never counts rows, updated in the
 -- transaction of the batch they count: events.total, events.applied,
 -- events.stale, events.unnormalised, events.duplicate, messages.total,
--- messages.type.<type>, messages.direction.<direction>, rejected.total.
+-- messages.type.<type>, messages.direction.<direction>, rejected.total,
+-- attachments.<state> (rows of attachment_archive per state) and
+-- attachments.bytes (bytes of the rows that became stored).
 CREATE TABLE counters (
   name   TEXT    PRIMARY KEY,                      -- e.g. 'events.applied', 'messages.type.SMS'
   value  INTEGER NOT NULL
@@ -183,3 +186,29 @@ CREATE TABLE subscriptions (
   created_at       INTEGER NOT NULL,                  -- ms since the epoch, UTC
   updated_at       INTEGER NOT NULL
 ) WITHOUT ROWID;
+
+-- The archive state of each attachment's content (0005_attachment_archive,
+-- docs/attachments.md), keyed by (message, attachment id); rows are never
+-- deleted, so an archived attachment stays listed when a newer version of the
+-- message no longer carries it. Rows of state `skipped` keep no uri.
+CREATE TABLE attachment_archive (
+  message_id     INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  attachment_id  TEXT    NOT NULL,
+  uri            TEXT,                             -- as RingCentral gave it; NULL when skipped
+  type           TEXT,                             -- Text, MmsAttachment, AudioRecording, ...
+  content_type   TEXT,                             -- as RingCentral declared it
+  state          TEXT    NOT NULL,                 -- pending | stored | skipped | gone | forbidden | too_large | failed
+  sha256         TEXT,                             -- stored: lower-case hex of the content
+  bytes          INTEGER,                          -- stored: content length
+  stored_type    TEXT,                             -- stored: Content-Type of the download
+  reason         TEXT,                             -- failed / gone / forbidden / too_large: why
+  attempts       INTEGER NOT NULL DEFAULT 0,       -- downloads tried
+  retry_at       INTEGER NOT NULL DEFAULT 0,       -- pending / failed: not before this (ms since the epoch)
+  updated_at     INTEGER NOT NULL,
+  PRIMARY KEY (message_id, attachment_id)
+) WITHOUT ROWID;
+-- The fetcher's walk: what is due, oldest retry time first.
+CREATE INDEX attachment_archive_due ON attachment_archive(retry_at, message_id, attachment_id)
+  WHERE state IN ('pending', 'failed');
+-- Identical content is kept once; `check --attachments` walks the contents.
+CREATE INDEX attachment_archive_sha256 ON attachment_archive(sha256) WHERE state = 'stored';

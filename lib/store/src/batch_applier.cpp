@@ -1,7 +1,9 @@
 // The writer thread's side of a batch: one transaction applying every item
-// (events, messages and their rows, dead letters, sync checkpoints, counters).
+// (events, messages and their rows, the archive rows of their attachments,
+// dead letters, sync checkpoints, the fetcher's attachment results, counters).
 #include "batch_applier.hpp"
 
+#include "attachment_rows.hpp"
 #include "counter_names.hpp"
 #include "message_rows.hpp"
 #include "sync_rows.hpp"
@@ -11,6 +13,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -24,6 +27,11 @@ struct reset_guard {
   SQLite::Statement& s;
   ~reset_guard() { s.tryReset(); }
 };
+
+core::millis now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 // Counter deltas of one batch, written just before COMMIT and dropped on ROLLBACK.
 class counter_deltas {
@@ -47,6 +55,7 @@ class applier {
         opts_(opts),
         renormalise_(renormalise),
         rows_(db),
+        archive_(db),
         find_event_(db, "SELECT 1 FROM events WHERE uuid=?1"),
         insert_event_(db,
                       "INSERT INTO events(uuid, kind, event, subscription_id, owner_id, sent_at, received_at, "
@@ -63,12 +72,14 @@ class applier {
   // back) when any statement or the COMMIT failed.
   bool apply(std::vector<work>& batch, std::vector<write_result>& results) {
     counter_deltas counters;
+    now_ = now_ms();
     try {
       db_.exec("BEGIN IMMEDIATE");
       for (std::size_t i = 0; i < batch.size(); ++i) {
         if (auto* w = std::get_if<pending_write>(&batch[i])) results[i] = write(*w, counters);
         else if (auto* r = std::get_if<rejected_request>(&batch[i])) reject(*r, counters);
-        else detail::apply_sync_checkpoint(db_, std::get<pending_checkpoint>(batch[i]).cp);
+        else if (auto* c = std::get_if<pending_checkpoint>(&batch[i])) detail::apply_sync_checkpoint(db_, c->cp);
+        else apply_attachment_result(std::get<pending_attachment_result>(batch[i]).r, counters);
       }
       rows_.flush_text();
       for (const auto& [name, delta] : counters.all()) {
@@ -152,6 +163,7 @@ class applier {
       created = true;
       const auto sort_key = rows_.place(m.creation_time.value_or(key.time), std::nullopt);
       const auto row = rows_.insert(sort_key, m, key);
+      archive_.add(row, m, now_, count_into(counters));
       insert_event(w, row, core::outcome::applied);
       counters.add("messages.total", 1);
       counters.type_and_direction(m, 1);
@@ -164,6 +176,8 @@ class applier {
       const auto sort_key =
           merged.creation_time ? rows_.place(*merged.creation_time, stored->sort_key) : stored->sort_key;
       rows_.rewrite(*stored, sort_key, merged, key);
+      if (merged.attachments != stored->msg.attachments)
+        archive_.update(stored->row_id, merged, now_, count_into(counters));
       insert_event(w, stored->row_id, core::outcome::applied);
       counters.type_and_direction(stored->msg, -1);
       counters.type_and_direction(merged, 1);
@@ -199,8 +213,22 @@ class applier {
     if (!folded) return;
     const auto sort_key = rows_.place(folded->sort_base, stored.sort_key);
     rows_.rewrite(stored, sort_key, folded->msg, folded->newest);
+    if (folded->msg.attachments != stored.msg.attachments)
+      archive_.update(stored.row_id, folded->msg, now_, count_into(counters));
     counters.type_and_direction(stored.msg, -1);
     counters.type_and_direction(folded->msg, 1);
+  }
+
+  static detail::count_fn count_into(counter_deltas& counters) {
+    return [&counters](std::string name, std::int64_t delta) { counters.add(std::move(name), delta); };
+  }
+
+  // A result for a row that is final already (or unknown) changes nothing:
+  // the fetcher may report an attachment twice across a restart.
+  void apply_attachment_result(const attachment_result& r, counter_deltas& counters) {
+    if (!archive_.apply(r, now_, count_into(counters)))
+      log::debug("store: attachment result ignored message_row={} attachment={} state={}", r.message_row,
+                 r.attachment_id, to_string(r.state));
   }
 
   void reject(const rejected_request& r, counter_deltas& counters) {
@@ -223,6 +251,8 @@ class applier {
   const options& opts_;
   const renormaliser& renormalise_;
   detail::message_rows rows_;
+  detail::archive_rows archive_;
+  core::millis now_ = 0;  // the batch's time: updated_at of the archive rows it writes
   SQLite::Statement find_event_;
   SQLite::Statement insert_event_;
   SQLite::Statement events_of_message_;

@@ -2,6 +2,7 @@
 // The writer's queue: what producers hand the writer thread, in two lanes
 // (store::lane). Not thread-safe: the writer guards it with its mutex.
 
+#include "rcvault/store/attachment_archive.hpp"
 #include "rcvault/store/sync_state.hpp"
 #include "rcvault/store/writer.hpp"
 
@@ -24,7 +25,12 @@ struct pending_checkpoint {
   std::function<void(bool committed)> done;
 };
 
-using work = std::variant<pending_write, rejected_request, pending_checkpoint>;
+struct pending_attachment_result {
+  attachment_result r;
+  std::function<void(bool committed)> done;
+};
+
+using work = std::variant<pending_write, rejected_request, pending_checkpoint, pending_attachment_result>;
 
 class submission_queue {
  public:

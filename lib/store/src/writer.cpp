@@ -24,6 +24,7 @@
 namespace rcvault::store {
 namespace {
 
+using detail::pending_attachment_result;
 using detail::pending_checkpoint;
 using detail::pending_write;
 using detail::work;
@@ -156,12 +157,20 @@ struct writer::impl {
     std::vector<std::pair<std::function<void(const write_result&)>, write_result>> answers;
     bool any_stored = false;
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (auto* c = std::get_if<pending_checkpoint>(&batch[i]); c && c->done) {
-        // Committed with its batch exactly when the batch's writes were.
+      // A checkpoint or an attachment result committed with its batch
+      // exactly when the batch's writes did.
+      auto answer_committed = [&](std::function<void(bool)>& done) {
         const bool committed = batch_committed;
-        answers.emplace_back([done = std::move(c->done)](const write_result& r) { done(r.status == write_status::stored); },
+        answers.emplace_back([done = std::move(done)](const write_result& r) { done(r.status == write_status::stored); },
                              write_result{committed ? write_status::stored : write_status::unavailable});
         any_stored = any_stored || committed;
+      };
+      if (auto* c = std::get_if<pending_checkpoint>(&batch[i])) {
+        if (c->done) answer_committed(c->done);
+        continue;
+      }
+      if (auto* a = std::get_if<pending_attachment_result>(&batch[i])) {
+        if (a->done) answer_committed(a->done);
         continue;
       }
       auto* w = std::get_if<pending_write>(&batch[i]);
@@ -249,6 +258,22 @@ bool writer::submit_checkpoint(sync_checkpoint cp, std::function<void(bool commi
     std::lock_guard lk(impl_->mu);
     if (!impl_->stopping && impl_->queue.has_room(lane::background)) {
       impl_->queue.push(pending_checkpoint{std::move(cp), std::move(done)}, lane::background);
+      impl_->stats.queue_depth = impl_->queue.size();
+      impl_->stats.background_depth = impl_->queue.background_size();
+      impl_->cv.notify_one();
+      return true;
+    }
+    if (!impl_->stopping) return false;
+  }
+  if (done) done(false);
+  return true;
+}
+
+bool writer::submit_attachment_result(attachment_result r, std::function<void(bool committed)> done) {
+  {
+    std::lock_guard lk(impl_->mu);
+    if (!impl_->stopping && impl_->queue.has_room(lane::background)) {
+      impl_->queue.push(pending_attachment_result{std::move(r), std::move(done)}, lane::background);
       impl_->stats.queue_depth = impl_->queue.size();
       impl_->stats.background_depth = impl_->queue.background_size();
       impl_->cv.notify_one();

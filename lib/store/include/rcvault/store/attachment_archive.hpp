@@ -7,6 +7,7 @@
 // with attachment_queue on its own connection.
 
 #include "rcvault/core/error.hpp"
+#include "rcvault/core/message.hpp"
 #include "rcvault/store/options.hpp"
 
 #include <cstdint>
