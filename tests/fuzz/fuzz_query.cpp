@@ -70,7 +70,7 @@ struct world {
       w.stop();
     }
     readers = std::make_unique<store::reader_pool>(opts, 1);
-    ctx = std::make_unique<http::query_context>(http::query_context{*readers, stats, std::nullopt, {}, opts.path, {}, {}});
+    ctx = std::make_unique<http::query_context>(http::query_context{*readers, stats, std::nullopt, {}, opts.path, {}, {}, {}});
   }
 };
 

@@ -78,6 +78,24 @@ std::string metrics::render(const metrics_gauges& gauges) const {
                        "# TYPE rcvault_database_bytes gauge\n"
                        "rcvault_database_bytes {}\n", *gauges.database_bytes);
   }
+  if (gauges.counters) {
+    const auto& c = *gauges.counters;
+    const auto value = [&c](const std::string& name) {
+      const auto found = c.find(name);
+      return found == c.end() ? std::int64_t{0} : found->second;
+    };
+    // Every state, 0 included, so a dashboard's series exist from the start.
+    fmt::format_to(it, "# HELP rcvault_attachments Attachments by the archive state of their content.\n"
+                       "# TYPE rcvault_attachments gauge\n");
+    for (const auto state : store::all_archive_states) {
+      const std::string name(store::to_string(state));
+      fmt::format_to(it, "rcvault_attachments{{state=\"{}\"}} {}\n", name, value("attachments." + name));
+    }
+    fmt::format_to(it, "# HELP rcvault_attachment_bytes_total Bytes of attachment content archived, summed "
+                       "over stored attachments (content kept once on disk counts for each).\n"
+                       "# TYPE rcvault_attachment_bytes_total counter\n"
+                       "rcvault_attachment_bytes_total {}\n", value("attachments.bytes"));
+  }
   return out;
 }
 

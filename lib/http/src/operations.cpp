@@ -7,6 +7,8 @@
 #include "reader_call.hpp"
 #include "resources.hpp"
 
+#include <map>
+#include <string>
 #include <system_error>
 
 namespace rcvault::http::detail {
@@ -18,6 +20,12 @@ namespace {
 
 std::shared_ptr<reader_fn<bool>> ready_job() {
   return job<bool>([](store::reader& r) { return r.ready(); });
+}
+
+using counter_map = std::map<std::string, std::int64_t>;
+
+std::shared_ptr<reader_fn<counter_map>> counters_job() {
+  return job<counter_map>([](store::reader& r) { return r.stats().counters; });
 }
 
 }  // namespace
@@ -55,6 +63,9 @@ asio::awaitable<reply> get_metrics(const request& req, query_context& ctx) {
   metrics_gauges g;
   if (ctx.writer_stats) g.writer = ctx.writer_stats();
   g.database_bytes = database_bytes(ctx.database_path);
+  // The attachment gauges come from the counters table, one small read.
+  const auto reader_job_fn = counters_job();
+  g.counters = co_await on_reader(ctx.readers, reader_job_fn);
   co_return make_response(req, bhttp::status::ok, ctx.stats.render(g), "text/plain; version=0.0.4; charset=utf-8");
 }
 

@@ -20,7 +20,7 @@ namespace bhttp = boost::beast::http;
 namespace {
 
 enum class route_id {
-  messages, message, message_events, conversations, conversation_messages,
+  messages, message, message_events, attachment_content, conversations, conversation_messages,
   event, stats, rejected, sync, subscription, healthz, readyz, metrics,
 };
 
@@ -29,10 +29,11 @@ struct route_entry {
   query_route route;
 };
 
-const std::array<route_entry, 13> routes{{
+const std::array<route_entry, 14> routes{{
     {route_id::messages, {"/v1/messages", detail::messages_params}},
     {route_id::message, {"/v1/messages/{id}", {}}},
     {route_id::message_events, {"/v1/messages/{id}/events", {}}},
+    {route_id::attachment_content, {"/v1/messages/{id}/attachments/{attachmentId}/content", {}}},
     {route_id::conversations, {"/v1/conversations", detail::paging_params}},
     {route_id::conversation_messages, {"/v1/conversations/{conversationId}/messages", detail::paging_params}},
     {route_id::event, {"/v1/events/{uuid}", {}}},
@@ -115,6 +116,8 @@ asio::awaitable<reply> dispatch(const request& req, query_context& ctx, const ma
     case route_id::messages: co_return co_await detail::get_messages(req, ctx, ps);
     case route_id::message: co_return co_await detail::get_message(req, ctx, m.args[0]);
     case route_id::message_events: co_return co_await detail::get_message_events(req, ctx, m.args[0]);
+    case route_id::attachment_content:
+      co_return co_await detail::get_attachment_content(req, ctx, m.args[0], m.args[1]);
     case route_id::conversations: co_return co_await detail::get_conversations(req, ctx, ps);
     case route_id::conversation_messages:
       co_return co_await detail::get_conversation_messages(req, ctx, m.args[0], ps);

@@ -1,6 +1,6 @@
 #pragma once
 // The query API's handlers, one file per resource (messages_resource.cpp,
-// conversations_resource.cpp, events_resource.cpp, stats_resource.cpp,
+// attachment_content.cpp, conversations_resource.cpp, events_resource.cpp, stats_resource.cpp,
 // rejected_resource.cpp) and the operations endpoints (operations.cpp).
 // query_api.cpp routes to them after the token, method and parameter-name
 // checks. Each answers bad input with a 4xx reply, never an exception;
@@ -56,6 +56,14 @@ boost::asio::awaitable<reply> list_messages(const request& req, query_context& c
 // a 400 when the first chunk's query is refused.
 boost::asio::awaitable<reply> export_messages(const request& req, query_context& ctx, const store::message_query& q,
                                               export_format format);
+
+// GET /v1/messages/{id}/attachments/{attachmentId}/content: the archived
+// bytes (200, or 206 for one Range), 304 for a matching If-None-Match, 416 for
+// a range outside them; 404 not_found / not_archived (naming the state); 500
+// content_missing when the row says stored but the file is absent or of
+// another size (docs/attachments.md). Reads the file on the calling thread.
+boost::asio::awaitable<reply> get_attachment_content(const request& req, query_context& ctx, const std::string& id,
+                                                     const std::string& attachment_id);
 
 // GET /v1/conversations.
 boost::asio::awaitable<reply> get_conversations(const request& req, query_context& ctx, const query_params& ps);

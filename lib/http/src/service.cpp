@@ -15,7 +15,7 @@ struct service::impl {
       : ingest_ctx{ingest_settings{opts.ingest_path, opts.verification_token, opts.max_body_bytes},
                    gateway_target(gateway), &stats},
         query_ctx{readers, stats, opts.query_token, [&writer] { return std::optional(writer.snapshot()); },
-                  readers.opts().path, opts.sync_status, opts.subscription_status},
+                  readers.opts().path, opts.sync_status, opts.subscription_status, opts.attachments_dir},
         ingest(bind(io, opts.ingest_listen, ingest_listener_routes(ingest_ctx), opts.limits, stats, "ingest.listen")),
         query(bind(io, opts.query_listen,
                    query_listener_routes([this](const request& req) { return handle_query(req, query_ctx); }),

@@ -92,13 +92,17 @@ asio::awaitable<bool> write_reply(const listener_state& st, stream_type& stream,
     co_return !ec;
   }
   auto& sr = std::get<stream_response>(rep);
-  // HTTP/1.0 has no chunked coding (RFC 9112 6.1): its body ends when the
-  // connection closes.
-  const bool chunked = version >= 11;
+  // A known length (a file) goes with Content-Length on any version. Else
+  // HTTP/1.0, which has no chunked coding (RFC 9112 6.1), ends the body by
+  // closing the connection.
+  const bool sized = sr.length.has_value();
+  const bool chunked = !sized && version >= 11;
   sr.head.version(version);
-  sr.head.keep_alive(chunked && !close);
+  sr.head.keep_alive((sized || chunked) && !close);
   sr.head.body().clear();
-  sr.head.chunked(chunked);
+  if (sized) sr.head.content_length(*sr.length);
+  else sr.head.chunked(chunked);
+  std::uint64_t sent = 0;
   // The head and the chunks are gathered and leave together once there is
   // enough to fill packets (or at the end): written one by one, a small export
   // was three writes, and with Nagle's algorithm the client's delayed ACK held
@@ -116,6 +120,12 @@ asio::awaitable<bool> write_reply(const listener_state& st, stream_type& stream,
     }
     if (failed || !chunk) break;
     if (chunk->empty()) continue;
+    sent += chunk->size();
+    if (sized && sent > *sr.length) {
+      log::error("http stream longer than its Content-Length length={}", *sr.length);
+      failed = true;
+      break;
+    }
     if (chunked) append_chunk(pending, *chunk);
     else pending += *chunk;
     if (pending.size() >= coalesce_bytes) {
@@ -124,12 +134,14 @@ asio::awaitable<bool> write_reply(const listener_state& st, stream_type& stream,
       pending.clear();
     }
   }
-  // A failed stream ends unterminated, so the client sees the failure.
+  // A failed stream ends unterminated (or short of its Content-Length), so
+  // the client sees the failure when the connection closes.
   if (chunked && !failed) pending += "0\r\n\r\n";
   if (!pending.empty()) {
     const bool written = co_await write_bytes(st, stream, pending);
     if (!written) co_return false;
   }
+  if (sized) co_return !failed && sent == *sr.length;
   co_return chunked && !failed;  // HTTP/1.0: closing the connection ends the body
 }
 

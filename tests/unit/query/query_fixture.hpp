@@ -37,6 +37,7 @@ struct query_result {
   std::string body;        // whole body, chunks concatenated
   bool streamed = false;
   std::size_t chunks = 0;
+  std::optional<std::uint64_t> length;  // a stream's announced Content-Length
   std::optional<std::string> header(boost::beast::http::field f) const {
     auto it = headers.find(std::string(boost::beast::http::to_string(f)));
     if (it == headers.end()) return std::nullopt;
@@ -62,7 +63,7 @@ class query_archive {
     pool_ = std::make_unique<store::reader_pool>(store_opts_, 2);
     ctx_ = std::make_unique<http::query_context>(http::query_context{
         *pool_, metrics_, std::nullopt, [this] { return std::optional<store::writer_stats>(writer_->snapshot()); },
-        store_opts_.path, {}, {}});
+        store_opts_.path, {}, {}, dir_ / "attachments"});
   }
   ~query_archive() {
     pool_->stop();
@@ -110,6 +111,7 @@ class query_archive {
             auto& s = std::get<http::stream_response>(rep);
             head = &s.head;
             out.streamed = true;
+            out.length = s.length;
             while (auto chunk = co_await s.next()) {
               out.body += *chunk;
               ++out.chunks;
@@ -127,6 +129,8 @@ class query_archive {
   }
 
   http::query_context& ctx() { return *ctx_; }
+  // attachments.dir of the content endpoint (not created).
+  const std::filesystem::path& attachments_dir() const { return ctx_->attachments_dir; }
   const dataset_options& opts() const { return opts_; }
   const store::options& store_opts() const { return store_opts_; }
   store::writer& writer() { return *writer_; }

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,10 @@ namespace rcvault::http {
 struct metrics_gauges {
   std::optional<store::writer_stats> writer;    // batches, queue depth, last batch size
   std::optional<std::uint64_t> database_bytes;  // main file + WAL
+  // The counters table (name -> value): attachments.<state> and
+  // attachments.bytes become rcvault_attachments{state} and
+  // rcvault_attachment_bytes_total (docs/attachments.md).
+  std::optional<std::map<std::string, std::int64_t>> counters;
 };
 
 // The listeners' metrics (requests, notifications, the ack histogram, the
@@ -53,7 +58,7 @@ class metrics {
   void set_last_notification(core::millis t);
 
   // Returns the exposition text of every registered family, then the sampled
-  // `gauges` (writer and database). Thread-safe.
+  // `gauges` (writer, database, attachments). Thread-safe.
   std::string render(const metrics_gauges& gauges = {}) const;
 
  private:

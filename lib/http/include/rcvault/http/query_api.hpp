@@ -27,6 +27,7 @@ struct query_context {
   std::filesystem::path database_path;                   // for databaseBytes
   std::function<std::string()> sync_status;              // GET /v1/sync's body; empty: Message Sync is off
   std::function<std::string()> subscription_status;      // GET /v1/subscription's body; empty: no subscription kept
+  std::filesystem::path attachments_dir;                 // attachments.dir: the content endpoint's files
 };
 
 // One served route: its path pattern ("{name}" for a path segment) and the

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -32,6 +33,7 @@ struct service_options {
   server_limits limits;
   std::function<std::string()> sync_status;       // GET /v1/sync's body (thread-safe); empty: sync is off
   std::function<std::string()> subscription_status;  // GET /v1/subscription's body (thread-safe); empty: none kept
+  std::filesystem::path attachments_dir;          // attachments.dir, read by the attachment content endpoint
 };
 
 class service {
