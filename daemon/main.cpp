@@ -91,6 +91,7 @@ struct command_line {
   std::string import_file;
   std::string backup_out;
   bool full_sync = false;
+  bool check_attachments = false;
   std::string subscription_action;
 };
 
@@ -132,6 +133,8 @@ int run(int argc, char** argv) {
   CLI::App* check = cli.add_subcommand("check", "Validate the configuration, open the database, run integrity_check");
   add_config_flag(*check, cl);
   add_db_flag(*check, cl);
+  check->add_flag("--attachments", cl.check_attachments,
+                  "Instead: verify every archived attachment file against its size and sha256 (docs/attachments.md)");
 
   CLI::App* sync = cli.add_subcommand("sync", "Run one Message Sync pass over RingCentral's API (docs/sync.md)");
   add_config_flag(*sync, cl);
@@ -179,6 +182,7 @@ int run(int argc, char** argv) {
   if (backup->parsed()) return app::backup(cfg, cl.backup_out);
   if (sync->parsed()) return app::sync(cfg, cl.full_sync);
   if (subscription->parsed()) return app::subscription(cfg, cl.subscription_action);
+  if (cl.check_attachments) return app::check_attachments(cfg);
   return app::check(cfg);
 }
 

@@ -28,6 +28,13 @@ int backup(const config::config& cfg, const std::filesystem::path& out);
 // with the RingCentral API configured also proves the credentials and permissions.
 int check(const config::config& cfg);
 
+// `check --attachments` (docs/attachments.md): verifies that every stored
+// attachment content has its file under attachments.dir with its size and
+// sha256; prints a line per missing or corrupt file ("missing: PATH ...",
+// "corrupt: PATH: ...") and a summary; 1 when any is missing or corrupt, 2
+// when the database is absent or its schema not current. Reads only.
+int check_attachments(const config::config& cfg);
+
 // One Message Sync pass over the mailboxes of cfg.sync.extensions (a full sync
 // when `full`), printing "extension ID: N records (N new, N updated) in S s" per
 // mailbox; 1 when a mailbox or the token failed, or another process holds the
