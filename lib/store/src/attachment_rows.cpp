@@ -94,7 +94,10 @@ void archive_rows::update(std::int64_t message_row, const core::message& m, core
       if (insert(message_row, a, wanted, now)) count(archive_counter(wanted), 1);
       continue;
     }
-    const auto state = *old == archive_state::skipped && wanted == archive_state::pending ? wanted : *old;
+    // Never tried yet, a row follows what the message now says (its type
+    // may have come with another version); once tried, it keeps its state.
+    const bool untried = *old == archive_state::skipped || *old == archive_state::pending;
+    const auto state = untried ? wanted : *old;
     // A version without uri does not take away the one to download from.
     const auto new_uri = state == archive_state::skipped ? std::nullopt : a.uri ? a.uri : uri;
     if (state == *old && new_uri == uri && a.type == type && a.content_type == content_type) continue;

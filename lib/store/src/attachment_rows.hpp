@@ -39,10 +39,11 @@ class archive_rows {
   // pending or skipped, counted; `now` is their updated_at. One INSERT per attachment.
   void add(std::int64_t message_row, const core::message& m, core::millis now, const count_fn& count);
 
-  // A stored message whose attachments changed: a row for each new
-  // attachment as add(); an existing row keeps its state and takes the new
-  // uri, type and content type, except that a skipped row that now qualifies
-  // becomes pending. No row is ever deleted.
+  // A stored message whose attachments or type changed: a row for each new
+  // attachment as add(); an existing row takes the new uri (when given),
+  // type and content type and keeps its state, except that a row never tried
+  // (pending or skipped) takes the state add() would give it now. No row is
+  // ever deleted.
   void update(std::int64_t message_row, const core::message& m, core::millis now, const count_fn& count);
 
   // Applies a fetcher's result to a row in state pending or failed (else,

@@ -176,8 +176,7 @@ class applier {
       const auto sort_key =
           merged.creation_time ? rows_.place(*merged.creation_time, stored->sort_key) : stored->sort_key;
       rows_.rewrite(*stored, sort_key, merged, key);
-      if (merged.attachments != stored->msg.attachments)
-        archive_.update(stored->row_id, merged, now_, count_into(counters));
+      if (archive_changes(stored->msg, merged)) archive_.update(stored->row_id, merged, now_, count_into(counters));
       insert_event(w, stored->row_id, core::outcome::applied);
       counters.type_and_direction(stored->msg, -1);
       counters.type_and_direction(merged, 1);
@@ -213,10 +212,16 @@ class applier {
     if (!folded) return;
     const auto sort_key = rows_.place(folded->sort_base, stored.sort_key);
     rows_.rewrite(stored, sort_key, folded->msg, folded->newest);
-    if (folded->msg.attachments != stored.msg.attachments)
+    if (archive_changes(stored.msg, folded->msg))
       archive_.update(stored.row_id, folded->msg, now_, count_into(counters));
     counters.type_and_direction(stored.msg, -1);
     counters.type_and_direction(folded->msg, 1);
+  }
+
+  // Whether a new state of a message can change its archive rows: its
+  // attachments, or its type (which decides whether a Text is skipped).
+  static bool archive_changes(const core::message& before, const core::message& after) {
+    return after.attachments && (after.attachments != before.attachments || after.type != before.type);
   }
 
   static detail::count_fn count_into(counter_deltas& counters) {

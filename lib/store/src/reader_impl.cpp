@@ -56,6 +56,8 @@ void reader::impl::load_children(detail::stored_message& r) {
                    " FROM attachments WHERE message_id = ? ORDER BY position");
     s.bind(1, r.row_id);
     while (s.executeStep()) detail::read_attachment_row(s, m);
+    s.reset();
+    load_archive(r);
   }
 }
 

@@ -50,8 +50,14 @@ struct reader::impl {
   // it the WAL) pinned after a call returns.
   void release() noexcept;
 
-  // Fills the parties and attachments that `r` carries from their rows.
+  // Fills the parties and attachments that `r` carries from their rows,
+  // with each attachment's archive (load_archive).
   void load_children(detail::stored_message& r);
+
+  // Sets the archive of each attachment of `r` from its attachment_archive
+  // row and appends the stored ones the current version no longer lists
+  // (defined in reader_archive.cpp). One look-up by the table's primary key.
+  void load_archive(detail::stored_message& r);
 
   // The value of counter `name`, 0 when it has no row.
   std::int64_t counter(const std::string& name);
