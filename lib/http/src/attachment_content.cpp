@@ -155,14 +155,14 @@ asio::awaitable<reply> get_attachment_content(const request& req, query_context&
   sr.head = make_response(req, range.what == byte_range::kind::partial ? bhttp::status::partial_content
                                                                          : bhttp::status::ok,
                           {}, {});
-  const std::string_view type = row->stored_type && !row->stored_type->empty()     ? *row->stored_type
-                                : row->content_type && !row->content_type->empty() ? *row->content_type
-                                                                                   : "application/octet-stream";
+  std::string type = "application/octet-stream";
+  if (row->stored_type && !row->stored_type->empty()) type = *row->stored_type;
+  else if (row->content_type && !row->content_type->empty()) type = *row->content_type;
   sr.head.set(bhttp::field::content_type, type);
   set_common(sr.head);
   // Served from the query API's origin: never let a browser run or sniff it.
-  sr.head.set(bhttp::field::x_content_type_options, "nosniff");
-  sr.head.set(bhttp::field::content_security_policy, "sandbox");
+  sr.head.set("X-Content-Type-Options", "nosniff");
+  sr.head.set("Content-Security-Policy", "sandbox");
   if (range.what == byte_range::kind::partial) {
     sr.head.set(bhttp::field::content_range, fmt::format("bytes {}-{}/{}", range.first, range.last, size));
     file->offset = range.first;
