@@ -135,5 +135,52 @@ TEST(Listener, LargeExportIsCompleteAcrossManyWrites) {
   EXPECT_TRUE(c.get("/healthz").status == 200u);  // the chunked stream ended cleanly
 }
 
+// The next 64 KiB of 'x' while `left` chunks remain. A plain coroutine, and
+// the std::function built outside any coroutine body (see reader_call.hpp on GCC 12).
+boost::asio::awaitable<std::optional<std::string>> next_x_chunk(const std::shared_ptr<int>& left) {
+  if (*left == 0) co_return std::nullopt;
+  --*left;
+  co_return std::string(64 * 1024, 'x');
+}
+
+std::function<boost::asio::awaitable<std::optional<std::string>>()> x_chunks(int chunks) {
+  auto left = std::make_shared<int>(chunks);
+  return [left] { return next_x_chunk(left); };
+}
+
+http::response sized_head() { return http::response{boost::beast::http::status::ok, 11}; }
+
+// Routes answering every request with a stream announcing `length` bytes
+// and delivering `chunks` chunks of 64 KiB of 'x' (the attachment content's shape).
+http::routes sized_stream_routes(std::uint64_t length, int chunks) {
+  http::routes r;
+  r.early = [](const http::request&) -> std::optional<http::response> { return std::nullopt; };
+  r.body_limit = [](const http::request&) -> std::uint64_t { return 1024; };
+  r.route_name = [](const http::request&) -> std::string { return "sized"; };
+  r.handle = [length, chunks](http::request&) -> boost::asio::awaitable<http::reply> {
+    co_return http::stream_response{sized_head(), x_chunks(chunks), length};
+  };
+  return r;
+}
+
+TEST(Listener, SizedStreamGoesWithContentLengthAndKeepsTheConnection) {
+  running_listener l(sized_stream_routes(3 * 64 * 1024, 3), {});
+  http_client c(l.port());
+  const auto r = c.get("/file");
+  ASSERT_EQ(r.status, 200u);
+  EXPECT_EQ(r.header("Content-Length"), std::to_string(3 * 64 * 1024));
+  EXPECT_FALSE(r.header("Transfer-Encoding").has_value());
+  EXPECT_EQ(r.body.size(), 3u * 64 * 1024);
+  EXPECT_TRUE(r.keep_alive);
+  EXPECT_EQ(c.get("/file").body.size(), 3u * 64 * 1024);  // the same connection serves the next one
+}
+
+TEST(Listener, SizedStreamEndingShortClosesTheConnection) {
+  running_listener l(sized_stream_routes(3 * 64 * 1024, 2), {});
+  http_client c(l.port(), "127.0.0.1", 3s);
+  // Two thirds of the announced bytes, then the server closes: no complete response.
+  EXPECT_ANY_THROW(c.get("/file"));
+}
+
 }  // namespace
 }  // namespace rcvault::test
