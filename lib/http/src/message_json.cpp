@@ -71,8 +71,18 @@ boost::json::object record_to_json(const Record& rec, const std::array<core::fie
 
 boost::json::object party_to_json(const core::party& p) { return record_to_json(p, core::party_fields); }
 
+// The archive of the content (docs/attachments.md) over anything RingCentral
+// sent under that name: it is rcvault's own field.
 boost::json::object attachment_to_json(const core::attachment& a) {
-  return record_to_json(a, core::attachment_fields);
+  auto o = record_to_json(a, core::attachment_fields);
+  if (a.archive) {
+    boost::json::object archive;
+    archive["status"] = a.archive->status;
+    if (a.archive->sha256) archive["sha256"] = *a.archive->sha256;
+    if (a.archive->size) archive["size"] = *a.archive->size;
+    o["archive"] = std::move(archive);
+  }
+  return o;
 }
 
 std::string party_label(const core::party& p) {
