@@ -29,10 +29,9 @@ using row_key = std::pair<std::int64_t, std::string>;
 
 // The results of one batch in flight to the writer, counted on the io thread.
 struct commits {
-  explicit commits(asio::any_io_executor ex) : done(std::move(ex)) {}
   std::size_t outstanding = 0;
   std::size_t failed = 0;
-  detail::io_event done;
+  std::shared_ptr<detail::io_event> waiter;  // set while the batch's end waits for the last commit
 };
 
 // Why one download did not end in a result for the writer.
@@ -212,7 +211,7 @@ asio::awaitable<bool> fetcher::impl::submit(store::attachment_result r, const st
       relay->post([this, batch, r = std::move(r), committed] {
         if (committed) count(r);
         else ++batch->failed;
-        if (--batch->outstanding == 0) batch->done.set();
+        if (--batch->outstanding == 0 && batch->waiter) batch->waiter->set();
       });
     };
     if (writer.submit_attachment_result(r, std::move(done))) co_return true;
@@ -228,7 +227,7 @@ asio::awaitable<bool> fetcher::impl::process(ringcentral::client& client,
                                              const std::vector<store::archived_attachment>& rows,
                                              const asio::cancellation_state& cs, drain_report* report) {
   const auto ex = co_await asio::this_coro::executor;
-  auto batch = std::make_shared<commits>(ex);
+  auto batch = std::make_shared<commits>();
   bool whole = true;
   for (const auto& row : rows) {
     if (detail::cancelled(cs) || !space_ok()) {
@@ -252,7 +251,10 @@ asio::awaitable<bool> fetcher::impl::process(ringcentral::client& client,
   }
   // Nothing is taken from the queue again before these rows' results are
   // committed: a row still pending there would be downloaded twice.
-  if (batch->outstanding > 0 && !co_await batch->done.wait(cs)) co_return false;
+  if (batch->outstanding > 0) {
+    batch->waiter = std::make_shared<detail::io_event>(ex);
+    if (!co_await batch->waiter->wait(cs)) co_return false;
+  }
   if (batch->failed > 0) {
     const std::string e = "the store did not commit " + std::to_string(batch->failed) + " attachment results";
     log::error("attachments: {}", e);
