@@ -1,4 +1,6 @@
 #include "rcvault/app/app.hpp"
+#include "attachment_fetcher.hpp"
+#include "attachment_metrics.hpp"
 #include "store_options.hpp"
 #include "subscription_metrics.hpp"
 #include "subscription_options.hpp"
@@ -75,6 +77,7 @@ struct app::impl {
   std::unique_ptr<store::writer> writer;
   std::unique_ptr<accept::gateway> gateway;  // every source's way into the writer
   std::unique_ptr<subscription::keeper> keeper;  // the webhook subscription (runs on syncer's thread)
+  std::unique_ptr<attachments::fetcher> fetcher;  // attachment content (runs on syncer's thread)
   std::unique_ptr<sync::runner> syncer;      // Message Sync, when the API is configured
   std::unique_ptr<store::reader_pool> readers;
   std::unique_ptr<http::service> service;
@@ -188,8 +191,15 @@ core::result<bound_endpoints> app::start(signal_handling signals) {
       m.syncer = std::make_unique<sync::runner>(detail::runner_options_of(m.cfg), *m.gateway);
       // A stored message_store_changes notification pokes its mailbox: an
       // incremental sync brings what it only counts (docs/sync.md).
-      m.gateway->observe_stored([syncer = m.syncer.get()](const accept::stored_item& item) {
+      if (detail::fetches_attachments(m.cfg)) {
+        m.fetcher = std::make_unique<attachments::fetcher>(detail::fetcher_options_of(m.cfg), *m.writer);
+        detail::register_attachment_metrics(m.stats.registry(), *m.fetcher);
+      }
+      // A stored message (any source) may bring attachments: the fetcher looks within a second.
+      m.gateway->observe_stored([syncer = m.syncer.get(), fetcher = m.fetcher.get()](const accept::stored_item& item) {
         if (item.kind == core::event_kind::message_store_changes && !item.mailbox.empty()) syncer->poke(item.mailbox);
+        else if (fetcher && item.kind != core::event_kind::subscription_reminder && item.kind != core::event_kind::other)
+          fetcher->poke();
       });
       detail::register_sync_metrics(m.stats.registry(), *m.syncer);
       if (m.cfg.subscription.managed()) {
@@ -210,6 +220,10 @@ core::result<bound_endpoints> app::start(signal_handling signals) {
   try {
     auto service_opts = service_options_of(m.cfg);
     if (m.syncer) service_opts.sync_status = [syncer = m.syncer.get()] { return sync::to_json(syncer->status()); };
+    if (m.fetcher)
+      service_opts.sync_status = [syncer = m.syncer.get(), fetcher = m.fetcher.get()] {
+        return detail::with_attachments(sync::to_json(syncer->status()), fetcher->status());
+      };
     if (m.keeper)
       service_opts.subscription_status = [keeper = m.keeper.get()] { return subscription::to_json(keeper->status()); };
     m.service = std::make_unique<http::service>(m.io, service_opts, *m.writer, *m.gateway, *m.readers, m.stats);
@@ -222,6 +236,8 @@ core::result<bound_endpoints> app::start(signal_handling signals) {
   // runs, and RingCentral's Validation-Token request while the keeper subscribes.
   if (m.keeper)
     m.syncer->spawn([keeper = m.keeper.get()](ringcentral::client& c) { return keeper->run(c); });
+  if (m.fetcher)
+    m.syncer->spawn([fetcher = m.fetcher.get()](ringcentral::client& c) { return fetcher->run(c); });
   if (m.syncer) m.syncer->start();
   else log::info("webhook only: ringcentral.client_id is not set, Message Sync is off (docs/sync.md)");
   if (signals == signal_handling::stop_on_signal) {

@@ -1,6 +1,7 @@
 // rcvault sync: one Message Sync pass in the foreground (docs/sync.md).
 #include "rcvault/app/commands.hpp"
 
+#include "attachment_fetcher.hpp"
 #include "store_options.hpp"
 #include "exit_codes.hpp"
 #include "sync_options.hpp"
@@ -96,6 +97,7 @@ int sync(const config::config& cfg, bool full) {
     return fail(exit_usage, "sync: ringcentral.client_id is not set; rcvault sync reads RingCentral's API (docs/sync.md)");
   const auto o = detail::store_options(cfg);
   sync::pass_result pass;
+  std::optional<attachments::drain_report> downloads;
   bool interrupted = false;
   try {
     auto migrated = store::migrate(o, {});
@@ -114,6 +116,9 @@ int sync(const config::config& cfg, bool full) {
       running = nullptr;
       if (progress) std::fputs("\r\033[K", stderr);
     }
+    // A pass leaves a complete archive: the content of what it stored too (docs/attachments.md).
+    if (detail::fetches_attachments(cfg) && !pass.error && !signals.caught())
+      downloads = detail::download_due_attachments(cfg, w, [&signals] { return signals.caught(); });
     w.stop();
     interrupted = signals.caught();
   } catch (const std::exception& e) {
@@ -126,6 +131,11 @@ int sync(const config::config& cfg, bool full) {
                    .c_str(),
                stdout);
   }
+  if (downloads)
+    std::fputs(fmt::format("attachments: {} downloaded, {} not stored (gone, forbidden, too large or failed)\n",
+                           downloads->stored, downloads->not_stored)
+                   .c_str(),
+               stdout);
   std::fflush(stdout);
   for (const auto& m : pass.mailboxes)
     if (m.error) fail(exit_failure, fmt::format("sync: extension {}: {}", m.extension_id, describe(*m.error)));
@@ -134,6 +144,10 @@ int sync(const config::config& cfg, bool full) {
     return fail(exit_failure, "sync: " + describe(*pass.error));
   }
   if (interrupted) return fail(exit_failure, "sync: interrupted; the next pass goes on from the last page stored");
+  if (downloads && downloads->paused)
+    return fail(exit_failure, "sync: attachments: paused, free space under attachments.min_free_bytes; the rest is "
+                              "downloaded when there is room");
+  if (downloads && downloads->error) return fail(exit_failure, "sync: attachments: " + *downloads->error);
   return pass.ok() ? exit_ok : exit_failure;
 }
 
