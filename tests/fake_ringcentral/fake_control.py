@@ -160,10 +160,12 @@ def parse_query(qs):
 
 def _instant(rec):
     """A stored record in the shape of an instant-message event body: ids as
-    strings, no uris, eventType and owner added (reference payload 01)."""
+    strings, no message uri, eventType and owner added (reference payload 01).
+    Attachments keep their content uri, except a Text one (payloads 02 and 09:
+    the MMS picture and the voicemail audio come with theirs)."""
     out = {k: v for k, v in rec.items() if k not in ("uri", "conversationId")}
     out["id"] = str(rec["id"])
-    out["attachments"] = [dict({k: v for k, v in a.items() if k != "uri"}, id=str(a["id"]))
+    out["attachments"] = [dict({k: v for k, v in a.items() if k != "uri" or a.get("type") != "Text"}, id=str(a["id"]))
                           for a in rec.get("attachments") or []]
     if "conversation" in rec:
         out["conversation"] = {"id": str(rec["conversation"]["id"])}

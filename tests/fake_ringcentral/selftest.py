@@ -683,6 +683,12 @@ def notifications_delivered_with_verification_token(fake):
         n = json.loads(r.seen[-1]["body"])
         expect(n["event"].endswith("/message-store/instant?type=SMS") and n["body"]["id"] == str(rec["id"])
                and n["body"]["eventType"] == "Create", repr(n))
+        expect(all("uri" not in a for a in n["body"]["attachments"]), "a Text attachment has no uri in an event")
+        vm = fake.control("POST", "/_fake/messages", {"template": "voicemail"})["records"][0]
+        fake.control("POST", "/_fake/notify", {"template": "voicemail", "message_id": vm["id"], "address": r.url})
+        n = json.loads(r.seen[-1]["body"])
+        expect(n["event"].endswith("/voicemail") and "uri" not in n["body"]
+               and n["body"]["attachments"][0]["uri"] == vm["attachments"][0]["uri"], "voicemail event: " + repr(n))
         fake.control("POST", "/_fake/notify", {"event": "/restapi/v1.0/account/~/extension/~/message-store",
                                                "body": {"changes": []}})
         expect(json.loads(r.seen[-1]["body"])["body"] == {"changes": []}, "explicit body")
@@ -697,7 +703,7 @@ def notifications_delivered_with_verification_token(fake):
         status, _, body = fake.api("GET", "/restapi/v1.0/subscription/" + sub["id"], tok)
         expect(json.loads(body)["status"] == "Blacklisted", "failed deliveries did not blacklist")
         kinds = [d["kind"] for d in fake.control("GET", "/_fake/deliveries")["deliveries"]]
-        expect(kinds == ["validation"] + ["notification"] * 6, repr(kinds))
+        expect(kinds == ["validation"] + ["notification"] * 7, repr(kinds))
     finally:
         r.close()
 
