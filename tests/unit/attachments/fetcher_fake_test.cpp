@@ -217,6 +217,18 @@ TEST_F(fetcher_fake_test, MmsVoicemailAndFaxAreStoredByteExactWithTheirTypes) {
   EXPECT_EQ(f.status().bytes, picture.size() + audio.size() + document.size());
 }
 
+TEST_F(fetcher_fake_test, NothingIsDownloadedTwice) {
+  const auto records = add("voicemail", 7);
+  auto o = options();
+  o.batch = 2;  // several batches: each is taken only after the one before committed
+  attachments::fetcher f(o, *writer);
+  EXPECT_EQ(drain(f).stored, 7u);
+  EXPECT_EQ(content_requests().size(), 7u);
+  for (const auto& r : records) EXPECT_EQ(row(id_of(r), id_of(r))->state, "stored");
+  drain(f);
+  EXPECT_EQ(content_requests().size(), 7u);
+}
+
 TEST_F(fetcher_fake_test, TwoMessagesWithTheSameImageKeepOneFile) {
   const auto records = add("mms", 2);
   const std::string picture = content("\x89PNG\r\n\x1a\n", 80'000, 4);
