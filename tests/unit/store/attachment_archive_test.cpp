@@ -369,6 +369,25 @@ TEST(AttachmentQueue, IdenticalContentIsFoundOnceAmongStoredContents) {
   EXPECT_EQ(counter(r.opts, "attachments.bytes"), 40);
 }
 
+TEST(AttachmentArchive, ResultsWaitForRoomAndAreRefusedOnceStopped) {
+  test::temp_dir dir;
+  auto opts = test::migrated_options(dir);
+  opts.queue_max = 0;  // the background lane has no room
+  test::fake_bodies bodies;
+  store::writer w(opts, bodies.renormaliser());
+  w.start();
+  store::attachment_result r;
+  r.message_row = 1;
+  r.attachment_id = "a";
+  bool called = false;
+  EXPECT_FALSE(w.submit_attachment_result(r, [&](bool) { called = true; }));
+  EXPECT_FALSE(called);  // nothing queued: the fetcher waits with when_room
+  w.stop();
+  std::optional<bool> committed;
+  EXPECT_TRUE(w.submit_attachment_result(r, [&](bool ok) { committed = ok; }));
+  EXPECT_EQ(committed, false);
+}
+
 TEST(AttachmentArchive, StateNamesRoundTrip) {
   for (auto s : store::all_archive_states) EXPECT_EQ(store::archive_state_from_string(store::to_string(s)), s);
   EXPECT_EQ(store::archive_state_from_string("Stored"), std::nullopt);
