@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """kill -9 in the middle of an attachment download (docs/attachments.md,
 "Where files live"): with the fake sending a 2 MB voicemail slowly, serve is
-killed once part of it sits in attachments.dir/tmp/; the archive still says
+killed once the fake has sent part of it; the archive still says
 pending and no file is under sha256/; the next serve removes the partial file, downloads the attachment
 again and stores it whole, byte for byte.
 
@@ -36,15 +36,18 @@ def main(binary):
         att_dir = env["RCVAULT_ATTACHMENTS_DIR"]
         d = rcv.Daemon(binary, db, env=env).start()
         try:
-            partial = wait_for("part of the download in tmp/",
-                               lambda: [s for s in tmp_files(att_dir).values() if s >= 3 * 65536], timeout=60)
+            # The fake's log counts the bytes it has sent of the answer still being written.
+            sent = wait_for("part of the download sent", lambda: [
+                q["bytes_sent"] for q in fake.requests(0, "/content/") if not q["done"] and q["bytes_sent"] >= 4 * 65536],
+                timeout=60)
             rc = d.kill9()
         finally:
             d.kill()
-        check(rc == -signal.SIGKILL, "serve killed with SIGKILL mid-download (%r bytes in tmp/)" % partial)
+        check(rc == -signal.SIGKILL, "serve killed with SIGKILL mid-download (%r bytes of %d sent)" % (sent, SIZE))
         check(states(db).get("stored", 0) == 0 and states(db).get("pending", 0) == 1,
               "the archive still says pending, nothing stored (%r)" % states(db))
         check(stored_files(att_dir) == [], "no file under sha256/ (%r)" % stored_files(att_dir))
+        check(tmp_files(att_dir), "the partial download is left in tmp/ (%r)" % tmp_files(att_dir))
 
         # Full speed again, the same bytes.
         fake.control("POST", "/_fake/content", dict(override, bytes_per_second=0))
