@@ -175,6 +175,34 @@ struct fetcher_fake_test : ::testing::Test {
   }
 };
 
+// fetcher::run (serve's loop) on a thread of its own until destroyed, which
+// stops it as runner::stop does: the client cancelled, the coroutine too.
+struct serving {
+  serving(fetcher_fake_test& t, attachments::fetcher& f) : t_(t) {
+    boost::asio::co_spawn(t.io, f.run(*t.client), boost::asio::bind_cancellation_slot(stop_.slot(), boost::asio::detached));
+    thread_ = std::thread([this] { t_.io.run(); });
+  }
+  ~serving() {
+    boost::asio::post(t_.io, [this] {
+      t_.client->cancel();
+      stop_.emit(boost::asio::cancellation_type::terminal);
+    });
+    thread_.join();
+    t_.io.restart();
+  }
+  // Waits at most 10 s for `done`; returns its last value.
+  template <class F>
+  bool wait_for(F done) {
+    for (int i = 0; i < 1000 && !done(); ++i) std::this_thread::sleep_for(10ms);
+    return done();
+  }
+
+ private:
+  fetcher_fake_test& t_;
+  boost::asio::cancellation_signal stop_;
+  std::thread thread_;
+};
+
 std::int64_t id_of(const json::value& record) { return record.at("id").to_number<std::int64_t>(); }
 
 TEST_F(fetcher_fake_test, MmsVoicemailAndFaxAreStoredByteExactWithTheirTypes) {
@@ -222,11 +250,13 @@ TEST_F(fetcher_fake_test, NothingIsDownloadedTwice) {
   auto o = options();
   o.batch = 2;  // several batches: each is taken only after the one before committed
   attachments::fetcher f(o, *writer);
-  EXPECT_EQ(drain(f).stored, 7u);
+  {
+    serving s(*this, f);
+    EXPECT_TRUE(s.wait_for([&] { return f.status().downloaded >= 7; }));
+  }
+  EXPECT_EQ(f.status().downloaded, 7u);
   EXPECT_EQ(content_requests().size(), 7u);
   for (const auto& r : records) EXPECT_EQ(row(id_of(r), id_of(r))->state, "stored");
-  drain(f);
-  EXPECT_EQ(content_requests().size(), 7u);
 }
 
 TEST_F(fetcher_fake_test, TwoMessagesWithTheSameImageKeepOneFile) {
@@ -382,23 +412,15 @@ TEST_F(fetcher_fake_test, ServeWakesOnAPokeAndStopsWhenCancelled) {
   o.idle_wait = 600s;  // without the poke nothing would be looked at during the test
   o.poke_delay = 50ms;
   attachments::fetcher f(o, *writer);
-  boost::asio::cancellation_signal stop;
-  boost::asio::co_spawn(io, f.run(*client), boost::asio::bind_cancellation_slot(stop.slot(), boost::asio::detached));
-  std::thread api([&] { io.run(); });
-  auto wait_for = [&](auto done) {
-    for (int i = 0; i < 1000 && !done(); ++i) std::this_thread::sleep_for(10ms);
-    return done();
-  };
-  EXPECT_TRUE(wait_for([&] { return f.status().running; }));
-  const auto id = id_of(add("voicemail")[0]);
-  f.poke();
-  EXPECT_TRUE(wait_for([&] { return f.status().downloaded == 1; }));
+  std::int64_t id = 0;
+  {
+    serving s(*this, f);
+    EXPECT_TRUE(s.wait_for([&] { return f.status().running; }));
+    id = id_of(add("voicemail")[0]);
+    f.poke();
+    EXPECT_TRUE(s.wait_for([&] { return f.status().downloaded == 1; }));
+  }
   EXPECT_EQ(row(id, id)->state, "stored");
-  boost::asio::post(io, [&] {
-    client->cancel();
-    stop.emit(boost::asio::cancellation_type::terminal);
-  });
-  api.join();
   EXPECT_FALSE(f.status().running);
 }
 
