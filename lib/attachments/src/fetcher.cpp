@@ -11,6 +11,7 @@
 #include <atomic>
 #include <mutex>
 #include <set>
+#include <vector>
 #include <utility>
 
 namespace rcvault::attachments {
@@ -291,7 +292,22 @@ asio::awaitable<void> fetcher::run(ringcentral::client& client) {
       }
       d.poked = false;
       const auto now = now_ms();
-      auto rows = d.queue->due(now, d.o.batch);
+      std::vector<store::archived_attachment> rows;
+      std::optional<core::millis> next;
+      bool read = false;
+      try {
+        rows = d.queue->due(now, d.o.batch);
+        if (rows.empty()) next = d.queue->next_retry(now);
+        read = true;
+      } catch (const std::exception& e) {
+        // A busy or failing database: the fetcher goes on once it answers again.
+        log::error("attachments: cannot read the archive queue error=\"{}\"", e.what());
+        d.show_error(e.what());
+      }
+      if (!read) {
+        co_await detail::sleep_for(sleeper, d.o.space_wait, cs);
+        continue;
+      }
       if (!rows.empty()) {
         if (!co_await d.process(client, rows, cs, nullptr) && !detail::cancelled(cs)) {
           bool paused = false;
@@ -305,7 +321,7 @@ asio::awaitable<void> fetcher::run(ringcentral::client& client) {
         continue;
       }
       auto wait = std::chrono::duration_cast<steady::duration>(d.o.idle_wait);
-      if (auto next = d.queue->next_retry(now))
+      if (next)
         wait = std::min(wait, std::chrono::duration_cast<steady::duration>(std::chrono::milliseconds(*next - now)));
       if (!d.poked) co_await detail::sleep_for(sleeper, wait, cs);
       // Messages come in bursts: one look after the burst instead of one per message.
