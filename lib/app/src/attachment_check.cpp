@@ -4,7 +4,7 @@
 #include "rcvault/app/commands.hpp"
 #include "exit_codes.hpp"
 #include "store_options.hpp"
-#include "rcvault/http/attachment_content.hpp"
+#include "rcvault/store/attachment_archive.hpp"
 #include "rcvault/store/database.hpp"
 #include "rcvault/store/reader.hpp"
 
@@ -99,7 +99,7 @@ int check_attachments(const config::config& cfg) {
       const auto page = r.stored_contents(after, page_size);
       for (const auto& [sha256, size] : page) {
         ++checked;
-        const auto path = http::attachment_content_path(dir, sha256);
+        const auto path = store::content_path(dir, sha256);
         const auto d = digest_of(path, buffer);
         const auto expected = static_cast<std::uint64_t>(size);
         if (d.error == ENOENT) {

@@ -1,5 +1,6 @@
 #include "rcvault/attachments/content_store.hpp"
 
+#include "rcvault/store/attachment_archive.hpp"
 #include "sha256.hpp"
 
 #include <fcntl.h>
@@ -126,7 +127,7 @@ core::result<stored_content> staged_file::keep() {
 content_store::content_store(fs::path dir) : dir_(std::move(dir)) {}
 
 fs::path content_store::path_of(std::string_view sha256) const {
-  return dir_ / "sha256" / std::string(sha256.substr(0, 2)) / std::string(sha256);
+  return store::content_path(dir_, sha256);
 }
 
 core::result<void> content_store::prepare() {

@@ -3,10 +3,9 @@
 // read on a reader thread; the file is streamed from the network thread in
 // 64 KiB reads, as Beast's file_body would, so memory stays constant whatever
 // the attachment's size.
-#include "rcvault/http/attachment_content.hpp"
-
 #include "byte_range.hpp"
 #include "query_reply.hpp"
+#include "rcvault/store/attachment_archive.hpp"
 #include "reader_call.hpp"
 #include "resources.hpp"
 
@@ -22,10 +21,6 @@
 #include <stdexcept>
 
 namespace rcvault::http {
-
-std::filesystem::path attachment_content_path(const std::filesystem::path& dir, std::string_view sha256) {
-  return dir / "sha256" / std::string(sha256.substr(0, 2)) / std::string(sha256);
-}
 
 namespace detail {
 
@@ -108,7 +103,7 @@ asio::awaitable<reply> get_attachment_content(const request& req, query_context&
     co_return error_reply(req, core::make_error(core::errc::not_archived, what_state_means(*row)));
 
   const std::uint64_t size = static_cast<std::uint64_t>(*row->bytes);
-  const auto path = attachment_content_path(ctx.attachments_dir, *row->sha256);
+  const auto path = store::content_path(ctx.attachments_dir, *row->sha256);
   const std::string shown = fmt::format("sha256/{}/{}", row->sha256->substr(0, 2), *row->sha256);
   auto file = std::make_shared<file_slice>();
   file->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

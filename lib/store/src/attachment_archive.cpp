@@ -31,6 +31,10 @@ std::optional<archive_state> archive_state_from_string(std::string_view s) noexc
   return std::nullopt;
 }
 
+std::filesystem::path content_path(const std::filesystem::path& dir, std::string_view sha256) {
+  return dir / "sha256" / std::string(sha256.substr(0, 2)) / std::string(sha256);
+}
+
 namespace {
 
 SQLite::Database open_queue_connection(const options& o) {

@@ -50,6 +50,26 @@ struct writer::impl {
     sqlite3_wal_hook(db.getHandle(), &impl::on_commit, this);
   }
 
+  // Queues `item` (a checkpoint or an attachment result) in the background
+  // lane; false (nothing queued) when the lane is full; when stopping, answers
+  // item.done(false) at once.
+  template <class Item>
+  bool push_background(Item item) {
+    {
+      std::lock_guard lk(mu);
+      if (!stopping && queue.has_room(lane::background)) {
+        queue.push(std::move(item), lane::background);
+        stats.queue_depth = queue.size();
+        stats.background_depth = queue.background_size();
+        cv.notify_one();
+        return true;
+      }
+      if (!stopping) return false;
+    }
+    if (item.done) item.done(false);
+    return true;
+  }
+
   // Called by SQLite on the writer thread after each commit with the WAL's size.
   // Passes are spaced (opts.wal): most pages a commit dirties are index leaves
   // on random keys that later commits dirty again, and a pass copies a page
@@ -254,35 +274,11 @@ bool writer::submit(core::notification&& n, std::function<void(const write_resul
 }
 
 bool writer::submit_checkpoint(sync_checkpoint cp, std::function<void(bool committed)> done) {
-  {
-    std::lock_guard lk(impl_->mu);
-    if (!impl_->stopping && impl_->queue.has_room(lane::background)) {
-      impl_->queue.push(pending_checkpoint{std::move(cp), std::move(done)}, lane::background);
-      impl_->stats.queue_depth = impl_->queue.size();
-      impl_->stats.background_depth = impl_->queue.background_size();
-      impl_->cv.notify_one();
-      return true;
-    }
-    if (!impl_->stopping) return false;
-  }
-  if (done) done(false);
-  return true;
+  return impl_->push_background(pending_checkpoint{std::move(cp), std::move(done)});
 }
 
 bool writer::submit_attachment_result(attachment_result r, std::function<void(bool committed)> done) {
-  {
-    std::lock_guard lk(impl_->mu);
-    if (!impl_->stopping && impl_->queue.has_room(lane::background)) {
-      impl_->queue.push(pending_attachment_result{std::move(r), std::move(done)}, lane::background);
-      impl_->stats.queue_depth = impl_->queue.size();
-      impl_->stats.background_depth = impl_->queue.background_size();
-      impl_->cv.notify_one();
-      return true;
-    }
-    if (!impl_->stopping) return false;
-  }
-  if (done) done(false);
-  return true;
+  return impl_->push_background(pending_attachment_result{std::move(r), std::move(done)});
 }
 
 void writer::when_room(std::function<void()> wake) {

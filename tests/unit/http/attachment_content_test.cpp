@@ -4,7 +4,7 @@
 // where attachments.dir says, answered through handle_query without a socket.
 #include "query_fixture.hpp"
 
-#include "rcvault/http/attachment_content.hpp"
+#include "rcvault/store/attachment_archive.hpp"
 #include "rcvault/ingest/parse.hpp"
 #include "rcvault/store/reader.hpp"
 
@@ -71,7 +71,7 @@ class AttachmentContent : public ::testing::Test {
   }
 
   void write_file(const std::string& bytes) {
-    const auto path = http::attachment_content_path(archive_.attachments_dir(), sha);
+    const auto path = store::content_path(archive_.attachments_dir(), sha);
     std::filesystem::create_directories(path.parent_path());
     std::ofstream(path, std::ios::binary) << bytes;
   }

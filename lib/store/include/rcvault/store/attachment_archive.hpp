@@ -11,6 +11,7 @@
 #include "rcvault/store/options.hpp"
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,11 @@ enum class archive_state { pending, stored, skipped, gone, forbidden, too_large,
 std::string_view to_string(archive_state s) noexcept;
 // Parses a name produced by to_string; nullopt for anything else.
 std::optional<archive_state> archive_state_from_string(std::string_view s) noexcept;
+// Where content with lower-case hex digest `sha256` is kept under
+// attachments.dir: dir/sha256/<its first two hex digits>/<sha256>. Only
+// composed, never checked.
+std::filesystem::path content_path(const std::filesystem::path& dir, std::string_view sha256);
+
 // Every state, in the order above (for metrics).
 inline constexpr archive_state all_archive_states[] = {
     archive_state::pending,   archive_state::stored,    archive_state::skipped, archive_state::gone,
