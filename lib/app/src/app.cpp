@@ -60,8 +60,7 @@ http::service_options service_options_of(const config::config& cfg) {
   o.limits.read_timeout = cfg.http.read_timeout;
   o.limits.write_timeout = cfg.http.read_timeout;
   o.limits.max_connections = cfg.http.max_connections;
-  // load() resolves attachments.dir; the fallback is its documented default.
-  o.attachments_dir = cfg.attachments.dir.value_or(cfg.store.path.parent_path() / "attachments");
+  o.attachments_dir = cfg.attachments_dir();
   return o;
 }
 

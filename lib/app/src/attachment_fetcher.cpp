@@ -25,8 +25,7 @@ bool fetches_attachments(const config::config& cfg) {
 
 attachments::fetcher_options fetcher_options_of(const config::config& cfg) {
   attachments::fetcher_options o;
-  // load() always sets it; the fallback is its documented default.
-  o.dir = cfg.attachments.dir.value_or(cfg.store.path.parent_path() / "attachments");
+  o.dir = cfg.attachments_dir();
   o.max_bytes = cfg.attachments.max_bytes;
   o.min_free_bytes = cfg.attachments.min_free_bytes;
   o.server = cfg.ringcentral.server;

@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <system_error>
+#include <vector>
 
 namespace rcvault::attachments {
 namespace fs = std::filesystem;
@@ -42,6 +43,31 @@ int make_dir(const fs::path& dir) {
 }
 
 }  // namespace
+
+file_digest digest_file(const fs::path& p) {
+  file_digest out;
+  const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    out.error = errno;
+    return out;
+  }
+  detail::sha256 hash;
+  std::vector<char> buffer(std::size_t{1} << 20);
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      out.error = errno;
+      break;
+    }
+    if (n == 0) break;
+    hash.update(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+    out.bytes += static_cast<std::uint64_t>(n);
+  }
+  ::close(fd);
+  out.sha256 = hash.hex();
+  return out;
+}
 
 std::optional<std::uint64_t> free_bytes_of(const fs::path& dir) noexcept {
   struct statvfs s {};

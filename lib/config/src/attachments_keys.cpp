@@ -48,7 +48,7 @@ std::span<const key_spec> attachments_keys() noexcept { return keys; }
 void resolve_attachments_dir(config& cfg) {
   // Beside the database: a relative store.path gives a relative folder, read
   // from the current directory like every other path.
-  if (!cfg.attachments.dir) cfg.attachments.dir = cfg.store.path.parent_path() / "attachments";
+  if (!cfg.attachments.dir) cfg.attachments.dir = cfg.attachments_dir();
 }
 
 }  // namespace rcvault::config::detail

@@ -26,6 +26,19 @@ struct stored_content {
   bool already_there = false;  // a file with this content existed: nothing was renamed
 };
 
+// What a file holds: its length and lower-case hex SHA-256, or the errno
+// that stopped reading it (ENOENT: no such file).
+struct file_digest {
+  std::uint64_t bytes = 0;
+  std::string sha256;
+  int error = 0;
+};
+
+// Reads the file at `p` whole, in 1 MiB pieces (constant memory), hashing it
+// as a download is hashed (`rcvault check --attachments`). Never throws but
+// std::bad_alloc.
+file_digest digest_file(const std::filesystem::path& p);
+
 // Free bytes for an unprivileged user on the file system holding `dir`
 // (statvfs f_bavail * f_frsize), or nullopt when it cannot be read.
 std::optional<std::uint64_t> free_bytes_of(const std::filesystem::path& dir) noexcept;

@@ -102,6 +102,11 @@ struct config {
     std::uint64_t max_bytes = 52'428'800;         // larger ones are recorded too_large
     std::uint64_t min_free_bytes = 2'147'483'648;  // the fetcher pauses below this free space
   } attachments;
+
+  // attachments.dir, or its default when unset: "attachments" in store.path's folder.
+  std::filesystem::path attachments_dir() const {
+    return attachments.dir.value_or(store.path.parent_path() / "attachments");
+  }
 };
 
 }  // namespace rcvault::config
