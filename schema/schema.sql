@@ -3,8 +3,8 @@
 -- migrations/ in the same commit; a test (Migrate.SchemaFileMatchesWhatMigrationsProduce)
 -- compares it with a migrated database. Read this file; never apply it to a
 -- database that rcvault should migrate later.
--- Schema version 5 (0001_initial, 0002_arrival_row_ids, 0003_sync_state,
--- 0004_subscription, 0005_attachment_archive).
+-- Schema version 6 (0001_initial, 0002_arrival_row_ids, 0003_sync_state,
+-- 0004_subscription, 0005_attachment_archive, 0006_compressed_raw).
 
 -- Applied migrations, written by the runner (lib/store/src/migrations.cpp).
 CREATE TABLE schema_migrations (
@@ -14,7 +14,9 @@ CREATE TABLE schema_migrations (
   applied_at  INTEGER NOT NULL                -- ms since the epoch, UTC
 );
 
--- Every accepted notification (or imported REST record), raw bytes as received.
+-- Every accepted notification (or imported REST record). raw holds the bytes
+-- as received while raw_dict is NULL, else a zstd frame made with dictionary
+-- raw_dict of raw_dictionaries (0: no dictionary); 0006_compressed_raw.
 CREATE TABLE events (
   id              INTEGER PRIMARY KEY,             -- arrival order
   uuid            TEXT    NOT NULL,
@@ -27,7 +29,8 @@ CREATE TABLE events (
   message_id      INTEGER REFERENCES messages(id), -- the message it touched
   outcome         TEXT    NOT NULL,                -- applied | stale | unnormalised
   reason          TEXT,                            -- why unnormalised
-  raw             BLOB    NOT NULL
+  raw             BLOB    NOT NULL,
+  raw_dict        INTEGER                          -- NULL: raw as received; else the dictionary (0: none)
 );
 CREATE UNIQUE INDEX events_uuid ON events(uuid);
 CREATE INDEX events_message ON events(message_id) WHERE message_id IS NOT NULL;
@@ -212,3 +215,12 @@ CREATE INDEX attachment_archive_due ON attachment_archive(retry_at, message_id, 
   WHERE state IN ('pending', 'failed');
 -- Identical content is kept once; `check --attachments` walks the contents.
 CREATE INDEX attachment_archive_sha256 ON attachment_archive(sha256) WHERE state = 'stored';
+
+-- zstd dictionaries for events.raw (0006_compressed_raw, docs/storage.md),
+-- versioned: a row is never changed, a new dictionary gets the next id.
+CREATE TABLE raw_dictionaries (
+  id          INTEGER PRIMARY KEY,                 -- the version; 1, 2, ...
+  created_at  INTEGER NOT NULL,
+  samples     INTEGER NOT NULL,                    -- events it was trained on
+  bytes       BLOB    NOT NULL                     -- the zstd dictionary
+);

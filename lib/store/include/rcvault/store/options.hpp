@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 
 namespace rcvault::store {
 
@@ -37,6 +38,13 @@ struct options {
   std::size_t rejected_max = 10000;            // dead-letter cap: oldest rows go beyond it
   std::chrono::milliseconds busy_timeout{5000};
   wal_pacing wal;
+  // retention.days (docs/retention.md): when set, the writer removes messages
+  // whose creationTime is older than this many days (with their events,
+  // parties, full-text entries, counters and attachment rows) in small
+  // batches of the background lane; content files no other message uses are
+  // deleted from `attachments_dir` after the batch commits. Unset: keep forever.
+  std::optional<int> retention_days;
+  std::filesystem::path attachments_dir;
 };
 
 }  // namespace rcvault::store
