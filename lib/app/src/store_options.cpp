@@ -9,6 +9,8 @@ store::options store_options(const config::config& cfg) {
                                                                    : store::synchronous::normal;
   o.batch_max = cfg.store.batch_max;
   o.queue_max = cfg.store.queue_max;
+  o.retention_days = cfg.retention.days;
+  o.attachments_dir = cfg.attachments_dir();
   return o;
 }
 

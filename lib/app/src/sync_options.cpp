@@ -32,6 +32,8 @@ sync::runner_options runner_options_of(const config::config& cfg) {
   }
   o.sync.interval = s.interval;
   o.sync.since = s.since.time_since_epoch().count();
+  // With retention.days a full sync asks RingCentral for nothing the writer would remove again.
+  if (cfg.retention.days) o.sync.retention_days = static_cast<unsigned>(*cfg.retention.days);
   return o;
 }
 

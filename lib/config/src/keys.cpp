@@ -75,6 +75,11 @@ const key_spec core_keys[] = {
      [](layer_state& l, const value& v, const place&) {
        return store_integer<1, 1000000>(v, [&](std::int64_t n) { l.cfg.http.max_connections = static_cast<std::size_t>(n); });
      }},
+    {"retention.days", value_type::integer,
+     [](layer_state& l, const value& v, const place&) {
+       // 100 years: a longer period is a typo, and keeping forever is leaving the key out.
+       return store_integer<1, 36500>(v, [&](std::int64_t n) { l.cfg.retention.days = static_cast<int>(n); });
+     }},
     {"log.level", value_type::text,
      [](layer_state& l, const value& v, const place&) -> std::optional<std::string> {
        static constexpr std::array<std::string_view, 4> levels{"debug", "info", "warning", "error"};

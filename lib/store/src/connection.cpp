@@ -35,7 +35,7 @@ SQLite::Database open_connection(const options& opts, role r) {
   db.exec("PRAGMA foreign_keys=ON");
   // Secondary-index upkeep on random keys dominates inserts into a large
   // archive; a bigger cache keeps the hot index pages in memory.
-  if (r == role::writer) db.exec("PRAGMA cache_size=-65536");
+  if (r == role::writer) db.exec("PRAGMA cache_size=-" + std::to_string(opts.writer_cache_kib));
   return db;
 }
 

@@ -103,6 +103,13 @@ struct config {
     std::uint64_t min_free_bytes = 2'147'483'648;  // the fetcher pauses below this free space
   } attachments;
 
+  // How long messages are kept (docs/retention.md).
+  struct retention_section {
+    // Messages whose creationTime is older than this many days are removed,
+    // and sync asks RingCentral for nothing older. Unset: kept forever.
+    std::optional<int> days;
+  } retention;
+
   // attachments.dir, or its default when unset: "attachments" in store.path's folder.
   std::filesystem::path attachments_dir() const {
     return attachments.dir.value_or(store.path.parent_path() / "attachments");

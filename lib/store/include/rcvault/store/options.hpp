@@ -37,6 +37,9 @@ struct options {
   std::size_t background_batch_max = 128;
   std::size_t rejected_max = 10000;            // dead-letter cap: oldest rows go beyond it
   std::chrono::milliseconds busy_timeout{5000};
+  // The writer connection's page cache (PRAGMA cache_size), in KiB: it keeps
+  // the hot index pages of a large archive; what a process's peak RSS grows to.
+  std::size_t writer_cache_kib = 65536;
   wal_pacing wal;
   // retention.days (docs/retention.md): when set, the writer removes messages
   // whose creationTime is older than this many days (with their events,
