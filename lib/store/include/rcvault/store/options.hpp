@@ -38,6 +38,10 @@ struct options {
   std::size_t rejected_max = 10000;            // dead-letter cap: oldest rows go beyond it
   std::chrono::milliseconds busy_timeout{5000};
   wal_pacing wal;
+  // How many payloads the writer compresses without a dictionary before it
+  // trains the database's first one from them (docs/storage.md); 0: never
+  // (rcvault compact trains one).
+  std::size_t raw_dictionary_samples = 4000;
   // retention.days (docs/retention.md): when set, the writer removes messages
   // whose creationTime is older than this many days (with their events,
   // parties, full-text entries, counters and attachment rows) in small
