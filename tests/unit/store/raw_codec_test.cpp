@@ -264,7 +264,7 @@ TEST(RawCodec, WriterTrainsTheFirstDictionaryByItself) {
   w.start();
   // Training runs beside the writer; each later batch looks whether it ended.
   int i = 0;
-  for (; i < 5000 && query_int(f.opts, "SELECT count(*) FROM events WHERE raw_dict = 1") == 0; ++i) {
+  for (; i < 2000 && query_int(f.opts, "SELECT count(*) FROM events WHERE raw_dict = 1") == 0; ++i) {
     const auto uuid = "t-" + std::to_string(i);
     const auto m = sms(std::to_string(700000 + i), t0);
     auto raw = f.bodies.realistic(uuid, m);
