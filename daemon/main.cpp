@@ -92,6 +92,7 @@ struct command_line {
   std::string backup_out;
   bool full_sync = false;
   bool check_attachments = false;
+  bool retrain = false;
   std::string subscription_action;
 };
 
@@ -135,6 +136,11 @@ int run(int argc, char** argv) {
   add_db_flag(*check, cl);
   check->add_flag("--attachments", cl.check_attachments,
                   "Instead: verify every archived attachment file against its size and sha256 (docs/attachments.md)");
+
+  CLI::App* compact =
+      cli.add_subcommand("compact", "Re-encode stored raw payloads with the newest zstd dictionary (docs/storage.md)");
+  add_db_flag(*compact, cl);
+  compact->add_flag("--retrain", cl.retrain, "First train a new dictionary version from a sample of the stored events");
 
   CLI::App* sync = cli.add_subcommand("sync", "Run one Message Sync pass over RingCentral's API (docs/sync.md)");
   add_config_flag(*sync, cl);
@@ -180,6 +186,7 @@ int run(int argc, char** argv) {
   if (migrate->parsed()) return app::migrate(cfg, cl.status_only);
   if (import->parsed()) return app::import_file(cfg, cl.import_file);
   if (backup->parsed()) return app::backup(cfg, cl.backup_out);
+  if (compact->parsed()) return app::compact(cfg, cl.retrain);
   if (sync->parsed()) return app::sync(cfg, cl.full_sync);
   if (subscription->parsed()) return app::subscription(cfg, cl.subscription_action);
   if (cl.check_attachments) return app::check_attachments(cfg);

@@ -10,7 +10,7 @@
 ALTER TABLE events ADD COLUMN raw_dict INTEGER;
 
 CREATE TABLE raw_dictionaries (
-  id          INTEGER PRIMARY KEY,                 -- the version; 1, 2, ...
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,   -- the version; 1, 2, ... never reused
   created_at  INTEGER NOT NULL,
   samples     INTEGER NOT NULL,                    -- events it was trained on
   bytes       BLOB    NOT NULL                     -- the zstd dictionary

@@ -219,7 +219,7 @@ CREATE INDEX attachment_archive_sha256 ON attachment_archive(sha256) WHERE state
 -- zstd dictionaries for events.raw (0006_compressed_raw, docs/storage.md),
 -- versioned: a row is never changed, a new dictionary gets the next id.
 CREATE TABLE raw_dictionaries (
-  id          INTEGER PRIMARY KEY,                 -- the version; 1, 2, ...
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,   -- the version; 1, 2, ... never reused
   created_at  INTEGER NOT NULL,
   samples     INTEGER NOT NULL,                    -- events it was trained on
   bytes       BLOB    NOT NULL                     -- the zstd dictionary

@@ -6,6 +6,8 @@
 #include "attachment_rows.hpp"
 #include "counter_names.hpp"
 #include "message_rows.hpp"
+#include "raw_codec.hpp"
+#include "raw_dictionary.hpp"
 #include "sync_rows.hpp"
 #include "rcvault/core/version_fold.hpp"
 #include "rcvault/log/log.hpp"
@@ -59,22 +61,26 @@ class applier {
         find_event_(db, "SELECT 1 FROM events WHERE uuid=?1"),
         insert_event_(db,
                       "INSERT INTO events(uuid, kind, event, subscription_id, owner_id, sent_at, received_at, "
-                      "outcome, reason, raw, message_id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) "
+                      "outcome, reason, raw, message_id, raw_dict) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) "
                       "ON CONFLICT(uuid) DO NOTHING"),
-        events_of_message_(db, "SELECT uuid, kind, sent_at, raw FROM events WHERE message_id=?1"),
+        events_of_message_(db, "SELECT uuid, kind, sent_at, raw, raw_dict FROM events WHERE message_id=?1"),
         insert_rejected_(db, "INSERT INTO rejected(received_at, code, message, size, head) VALUES(?1,?2,?3,?4,?5)"),
         trim_rejected_(db, "DELETE FROM rejected WHERE id <= ?1"),
         add_counter_(db,
                      "INSERT INTO counters(name, value) VALUES(?1, ?2) "
-                     "ON CONFLICT(name) DO UPDATE SET value = value + excluded.value") {}
+                     "ON CONFLICT(name) DO UPDATE SET value = value + excluded.value"),
+        codec_(db),
+        trainer_(opts.raw_dictionary_samples) {}
 
   // Applies one batch in one IMMEDIATE transaction; returns false (all rolled
   // back) when any statement or the COMMIT failed.
   bool apply(std::vector<work>& batch, std::vector<write_result>& results) {
     counter_deltas counters;
     now_ = now_ms();
+    install_trained_dictionary();
     try {
       db_.exec("BEGIN IMMEDIATE");
+      codec_.refresh();
       for (std::size_t i = 0; i < batch.size(); ++i) {
         if (auto* w = std::get_if<pending_write>(&batch[i])) results[i] = write(*w, counters);
         else if (auto* r = std::get_if<rejected_request>(&batch[i])) reject(*r, counters);
@@ -144,8 +150,11 @@ class applier {
     if (reason) s.bind(9, std::string(*reason));
     else if (n.unnormalised_reason) s.bind(9, *n.unnormalised_reason);
     else s.bind(9);
-    s.bindNoCopy(10, n.raw.data(), static_cast<int>(n.raw.size()));
+    const auto raw = codec_.encode(n.raw);
+    if (raw.dict == 0) trainer_.offer(n.raw);
+    s.bindNoCopy(10, raw.bytes.data(), static_cast<int>(raw.bytes.size()));
     if (message_row) s.bind(11, static_cast<std::int64_t>(*message_row)); else s.bind(11);
+    if (raw.dict) s.bind(12, static_cast<std::int64_t>(*raw.dict)); else s.bind(12);
     s.exec();
   }
 
@@ -202,7 +211,12 @@ class applier {
         core::notification n;
         n.uuid = events_of_message_.getColumn(0).getString();
         if (!events_of_message_.getColumn(2).isNull()) n.timestamp = events_of_message_.getColumn(2).getInt64();
-        n.msg = renormalise_(*kind, events_of_message_.getColumn(3).getString());
+        const auto stored_raw = events_of_message_.getColumn(3);
+        const auto dict = events_of_message_.getColumn(4);
+        n.msg = renormalise_(*kind, codec_.decode(std::string_view(static_cast<const char*>(stored_raw.getBlob()),
+                                                                   static_cast<std::size_t>(stored_raw.getBytes())),
+                                                  dict.isNull() ? std::nullopt
+                                                                : std::optional<std::int64_t>(dict.getInt64())));
         if (!n.msg || n.msg->id != stored.msg.id) continue;
         auto key = core::version_of(n);
         versions.push_back({std::move(key), std::move(*n.msg)});
@@ -216,6 +230,21 @@ class applier {
       archive_.update(stored.row_id, folded->msg, now_, count_into(counters));
     counters.type_and_direction(stored.msg, -1);
     counters.type_and_direction(folded->msg, 1);
+  }
+
+  // Once the first dictionary's training has ended (first_dictionary_trainer),
+  // writes it in a transaction of its own, between two batches, so that a
+  // batch rolled back cannot take it along; the next batch's refresh() uses
+  // it. A failure is logged and the writer goes on without a dictionary.
+  void install_trained_dictionary() {
+    auto d = trainer_.take();
+    if (!d) return;
+    try {
+      const auto id = detail::insert_raw_dictionary(db_, *d);
+      log::info("store: raw dictionary {} written ({} bytes, {} samples)", id, d->bytes.size(), d->samples);
+    } catch (const std::exception& e) {
+      log::error("store: raw dictionary not written error=\"{}\"", e.what());
+    }
   }
 
   // Whether a new state of a message can change its archive rows: its
@@ -264,6 +293,8 @@ class applier {
   SQLite::Statement insert_rejected_;
   SQLite::Statement trim_rejected_;
   SQLite::Statement add_counter_;
+  detail::raw_codec codec_;
+  detail::first_dictionary_trainer trainer_;
 };
 
 }  // namespace

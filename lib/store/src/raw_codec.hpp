@@ -7,6 +7,8 @@
 #include <SQLiteCpp/Database.h>
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,15 +22,22 @@ struct encoded_raw {
 };
 
 // One connection's codec: it reads dictionaries from `db` when first needed
-// and keeps them. Not thread-safe: one per connection, used on its thread.
+// and keeps them (a decoding dictionary per id, the encoding one of the
+// newest). Not thread-safe: one per connection, used on its thread.
 class raw_codec {
  public:
+  // The zstd level of encode(): level 3 with a dictionary costs the writer
+  // about as much as level 1 and is a few bytes smaller (docs/storage.md).
+  static constexpr int level = 3;
+
   explicit raw_codec(SQLite::Database& db);
   ~raw_codec();
   raw_codec(const raw_codec&) = delete;
   raw_codec& operator=(const raw_codec&) = delete;
 
-  // The column values that store `raw` with the newest dictionary.
+  // The column values that store `raw` with the newest dictionary this codec
+  // has seen (refresh()); zstd without a dictionary (0) before any. A payload
+  // the frame would not make smaller is stored as received (dict nullopt).
   encoded_raw encode(std::string_view raw);
 
   // The bytes as received of a row whose raw column is `stored` and raw_dict
@@ -36,8 +45,20 @@ class raw_codec {
   // or the frame is corrupt.
   std::string decode(std::string_view stored, std::optional<std::int64_t> dict);
 
+  // Makes encode() use the newest dictionary of raw_dictionaries. The writer
+  // calls it inside each write transaction, so that what it writes always
+  // names a dictionary that the same transaction sees (compact never drops
+  // the newest). Throws SQLite::Exception on a failed read.
+  void refresh();
+
+  // The dictionary encode() uses; nullopt while the database has none.
+  std::optional<std::int64_t> dictionary() const { return newest_; }
+
  private:
+  struct zstd_state;
   SQLite::Database& db_;
+  std::unique_ptr<zstd_state> z_;
+  std::optional<std::int64_t> newest_;
 };
 
 }  // namespace rcvault::store::detail

@@ -72,7 +72,7 @@ std::int64_t reader::impl::counter(const std::string& name) {
 std::vector<stored_event> reader::impl::events_where(const std::string& where, std::string_view key) {
   auto& s = stmt(
       "SELECT e.uuid, e.kind, e.event, e.subscription_id, e.owner_id, e.sent_at, e.received_at, e.outcome, "
-      "e.reason, m.rc_id, e.raw FROM events e LEFT JOIN messages m ON m.id = e.message_id WHERE " +
+      "e.reason, m.rc_id, e.raw, e.raw_dict FROM events e LEFT JOIN messages m ON m.id = e.message_id WHERE " +
       where + " ORDER BY e.id");
   s.bind(1, std::string(key));
   std::vector<stored_event> out;
@@ -89,7 +89,8 @@ std::vector<stored_event> reader::impl::events_where(const std::string& where, s
     e.reason = column_text(s.getColumn(8));
     e.message_id = column_text(s.getColumn(9));
     const auto raw = s.getColumn(10);
-    e.raw.assign(static_cast<const char*>(raw.getBlob()), static_cast<std::size_t>(raw.getBytes()));
+    e.raw = codec.decode(std::string_view(static_cast<const char*>(raw.getBlob()), static_cast<std::size_t>(raw.getBytes())),
+                         column_int(s.getColumn(11)));
     out.push_back(std::move(e));
   }
   return out;

@@ -6,6 +6,7 @@
 
 #include "rcvault/store/reader.hpp"
 
+#include "raw_codec.hpp"
 #include "record_columns.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -23,6 +24,7 @@ namespace rcvault::store {
 struct reader::impl {
   options opts;
   SQLite::Database db;
+  detail::raw_codec codec{db};  // decodes events.raw; keeps each dictionary it read
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> cache;
 
   // Opens the read-only connection. Throws std::runtime_error naming the file.

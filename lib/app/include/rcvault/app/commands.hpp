@@ -35,6 +35,15 @@ int check(const config::config& cfg);
 // when the database is absent or its schema not current. Reads only.
 int check_attachments(const config::config& cfg);
 
+// `compact` (docs/storage.md): brings the database's schema up to date, then
+// re-encodes every raw payload not stored with the newest zstd dictionary,
+// training a new dictionary version first when none exists or `retrain`, in
+// small transactions (serve may run meanwhile); drops versions no row uses.
+// Prints "dictionary N trained" when it trained one and a line with the rows
+// re-encoded and their bytes before and after. 1 when the database cannot be
+// written or a row does not decode; 2 when the file does not exist.
+int compact(const config::config& cfg, bool retrain);
+
 // One Message Sync pass over the mailboxes of cfg.sync.extensions (a full sync
 // when `full`), printing "extension ID: N records (N new, N updated) in S s" per
 // mailbox; 1 when a mailbox or the token failed, or another process holds the

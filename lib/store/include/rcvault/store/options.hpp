@@ -41,6 +41,10 @@ struct options {
   // the hot index pages of a large archive; what a process's peak RSS grows to.
   std::size_t writer_cache_kib = 65536;
   wal_pacing wal;
+  // How many payloads the writer compresses without a dictionary before it
+  // trains the database's first one from them (docs/storage.md); 0: never
+  // (rcvault compact trains one).
+  std::size_t raw_dictionary_samples = 4000;
   // retention.days (docs/retention.md): when set, the writer removes messages
   // whose creationTime is older than this many days (with their events,
   // parties, full-text entries, counters and attachment rows) in small
