@@ -22,6 +22,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace rcvault::store {
@@ -36,6 +37,11 @@ constexpr std::int64_t scan_chunk = 1000;
 constexpr int merge_pages = 64;
 constexpr int merge_steps_max = 1'000'000;
 constexpr std::size_t key_bytes = 32;
+// The pause after each of erase's transactions. A writer waiting for the lock
+// (serve's) sleeps in SQLite's busy handler and tries again at most 100 ms
+// later; back-to-back transactions kept it out for the whole erasure (seen:
+// no acknowledgement while erase ran). A longer gap lets it in each time.
+constexpr std::chrono::milliseconds writer_gap{120};
 
 // Thrown when the database lacks the erasure tables (migration 0008).
 struct not_migrated {};
@@ -139,6 +145,9 @@ class eraser {
     return counts_;
   }
 
+  // Leaves the write lock free for a while (writer_gap).
+  static void let_writer_in() { std::this_thread::sleep_for(writer_gap); }
+
   void count(std::string name, std::int64_t delta) { deltas_[std::move(name)] += delta; }
   detail::count_fn counter() {
     return [this](std::string name, std::int64_t delta) { count(std::move(name), delta); };
@@ -196,6 +205,7 @@ class eraser {
       counts_.tombstones += ins.exec();
     }
     tx.commit();
+    let_writer_in();
   }
 
   // Batches of erase_batch messages until none is left; each batch also
@@ -227,6 +237,7 @@ class eraser {
       count("erased.events", gone.events);
       write_counters();
       tx.commit();
+      let_writer_in();
       counts_.messages += gone.messages;
       counts_.events += gone.events;
       counts_.parties += gone.parties;
@@ -281,6 +292,7 @@ class eraser {
       count("erased.events", n);
       write_counters();
       tx.commit();
+      let_writer_in();
       counts_.events += n;
     }
   }
@@ -300,6 +312,7 @@ class eraser {
       count("erased.rejected", n);
       write_counters();
       tx.commit();
+      let_writer_in();
       counts_.rejected += n;
     }
   }
@@ -318,6 +331,7 @@ class eraser {
       merge.exec();
       const int changes = db_.getTotalChanges() - before;
       tx.commit();
+      let_writer_in();
       if (changes < 2) {
         counts_.index_merged = true;
         return;
