@@ -323,7 +323,11 @@ class eraser {
   // writes nothing (FTS5's documented end test: fewer than 2 changes).
   void merge_index() {
     SQLite::Statement merge(db_, "INSERT INTO messages_fts(messages_fts, rank) VALUES('merge', ?1)");
-    for (int step = 0; step < merge_steps_max; ++step) {
+    // While serve keeps adding entries the merge never runs out of work:
+    // twice the index's size at the start bounds it.
+    const auto pages = db_.execAndGet("SELECT count(*) FROM messages_fts_data").getInt64();
+    const auto steps_max = std::min<std::int64_t>(merge_steps_max, 2 * pages / merge_pages + 16);
+    for (std::int64_t step = 0; step < steps_max; ++step) {
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
       const int before = db_.getTotalChanges();
       merge.tryReset();
