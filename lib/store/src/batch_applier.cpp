@@ -100,12 +100,12 @@ class applier {
     }
   }
 
-  bool retain(core::millis cutoff) {
+  bool retain(core::millis cutoff, std::int64_t most) {
     counter_deltas counters;
     detail::retention_result r;
     try {
       db_.exec("BEGIN IMMEDIATE");
-      r = retention_.step(cutoff, count_into(counters));
+      r = retention_.step(cutoff, most, count_into(counters));
       write_counters(counters);
       db_.exec("COMMIT");
     } catch (const std::exception& e) {
@@ -341,6 +341,6 @@ bool batch_applier::apply(std::vector<work>& batch, std::vector<write_result>& r
   return impl_->a.apply(batch, results);
 }
 
-bool batch_applier::retain(core::millis cutoff) { return impl_->a.retain(cutoff); }
+bool batch_applier::retain(core::millis cutoff, std::int64_t most) { return impl_->a.retain(cutoff, most); }
 
 }  // namespace rcvault::store::detail

@@ -33,12 +33,12 @@ class batch_applier {
   bool apply(std::vector<work>& batch, std::vector<write_result>& results);
 
   // One retention step (options::retention_days) in its own transaction:
-  // removes a few hundred messages created before `cutoff`, old unnormalised
+  // removes at most `most` messages created before `cutoff`, old unnormalised
   // events and dead letters (retention.hpp), then deletes the content files
   // no stored attachment uses any more. Returns whether more is left (false
   // too when the step failed: it rolled back and is logged; the next timer
   // tries again). Throws nothing of SQLite's.
-  bool retain(core::millis cutoff);
+  bool retain(core::millis cutoff, std::int64_t most);
 
  private:
   struct impl;

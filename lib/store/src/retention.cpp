@@ -24,24 +24,24 @@ retention::retention(SQLite::Database& db)
                        "DELETE FROM rejected WHERE id IN "
                        "(SELECT id FROM rejected WHERE received_at < ?1 ORDER BY id LIMIT ?2)") {}
 
-retention_result retention::step(core::millis cutoff, const count_fn& count) {
+retention_result retention::step(core::millis cutoff, std::int64_t most, const count_fn& count) {
   retention_result out;
   std::vector<std::int64_t> rows;
   {
     reset_guard g{old_messages_};
     old_messages_.bind(1, static_cast<std::int64_t>(cutoff * keys_per_ms));
-    old_messages_.bind(2, static_cast<std::int64_t>(retention_batch));
+    old_messages_.bind(2, static_cast<std::int64_t>(most));
     while (old_messages_.executeStep()) rows.push_back(old_messages_.getColumn(0).getInt64());
   }
   out.messages = removal_.remove_messages(rows, count);
-  out.more = static_cast<std::int64_t>(rows.size()) == retention_batch;
+  out.more = static_cast<std::int64_t>(rows.size()) == most;
 
   std::vector<std::int64_t> orphans;
   bool events_done = false;
   {
     reset_guard g{events_from_};
     events_from_.bind(1, static_cast<std::int64_t>(event_cursor_));
-    events_from_.bind(2, static_cast<std::int64_t>(retention_batch * 4));
+    events_from_.bind(2, static_cast<std::int64_t>(most * 4));
     int walked = 0;
     events_done = true;
     while (events_from_.executeStep()) {
@@ -50,7 +50,7 @@ retention_result retention::step(core::millis cutoff, const count_fn& count) {
       event_cursor_ = events_from_.getColumn(0).getInt64();
       if (events_from_.getColumn(1).isNull()) orphans.push_back(event_cursor_);
     }
-    if (walked == retention_batch * 4) events_done = false;
+    if (walked == most * 4) events_done = false;
   }
   out.unnormalised_events = removal_.remove_events(orphans, count);
   out.more = out.more || !events_done;
@@ -58,9 +58,9 @@ retention_result retention::step(core::millis cutoff, const count_fn& count) {
   {
     reset_guard g{delete_rejected_};
     delete_rejected_.bind(1, static_cast<std::int64_t>(cutoff));
-    delete_rejected_.bind(2, static_cast<std::int64_t>(retention_batch));
+    delete_rejected_.bind(2, static_cast<std::int64_t>(most));
     out.rejected = delete_rejected_.exec();
-    out.more = out.more || out.rejected == retention_batch;
+    out.more = out.more || out.rejected == most;
   }
 
   if (out.messages.messages) count("retention.messages", out.messages.messages);

@@ -13,8 +13,10 @@
 
 namespace rcvault::store::detail {
 
-// Messages removed per step: a few hundred keep the step's transaction short.
+// Messages removed per step while the writer is idle: a few hundred keep the
+// step's transaction short; while webhooks arrive, a quarter of that.
 inline constexpr std::int64_t retention_batch = 256;
+inline constexpr std::int64_t retention_busy_batch = 64;
 
 // What one step did; `more` when the step was full and another should follow.
 struct retention_result {
@@ -29,12 +31,12 @@ class retention {
   // Prepares the statements on `db` (the writer's connection), which must outlive this object.
   explicit retention(SQLite::Database& db);
 
-  // In the caller's transaction: removes at most retention_batch messages
+  // In the caller's transaction: removes at most `most` messages
   // whose creationTime is before `cutoff` (oldest first), event rows without
   // a message received before it, and dead letters received before it,
   // lowering the counters and raising retention.* through `count`.
   // Throws SQLite::Exception.
-  retention_result step(core::millis cutoff, const count_fn& count);
+  retention_result step(core::millis cutoff, std::int64_t most, const count_fn& count);
 
  private:
   message_removal removal_;
