@@ -94,6 +94,7 @@ struct command_line {
   bool check_attachments = false;
   bool retrain = false;
   std::string subscription_action;
+  rcvault::app::erase_options erase;
 };
 
 void add_db_flag(CLI::App& sub, command_line& cl) {
@@ -160,6 +161,20 @@ int run(int argc, char** argv) {
       ->required()
       ->check(CLI::IsMember({"status", "ensure", "delete"}));
 
+  CLI::App* erase = cli.add_subcommand(
+      "erase", "Erase everything about a number, a message or what is older than a date (docs/retention.md)");
+  add_config_flag(*erase, cl);
+  add_db_flag(*erase, cl);
+  auto* by_number = erase->add_option("--phone-number", cl.erase.phone_number, "Messages where this number is a party")
+                        ->type_name("N");
+  auto* by_id = erase->add_option("--message-id", cl.erase.message_id, "The message with this RingCentral id")
+                    ->type_name("ID");
+  auto* by_time = erase->add_option("--before", cl.erase.before, "Messages created before this ISO 8601 date or time")
+                      ->type_name("DATE");
+  by_number->excludes(by_id)->excludes(by_time);
+  by_id->excludes(by_time);
+  erase->add_flag("--dry-run", cl.erase.dry_run, "Only count what would be erased");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -189,6 +204,7 @@ int run(int argc, char** argv) {
   if (compact->parsed()) return app::compact(cfg, cl.retrain);
   if (sync->parsed()) return app::sync(cfg, cl.full_sync);
   if (subscription->parsed()) return app::subscription(cfg, cl.subscription_action);
+  if (erase->parsed()) return app::erase(cfg, cl.erase);
   if (cl.check_attachments) return app::check_attachments(cfg);
   return app::check(cfg);
 }

@@ -3,8 +3,9 @@
 -- migrations/ in the same commit; a test (Migrate.SchemaFileMatchesWhatMigrationsProduce)
 -- compares it with a migrated database. Read this file; never apply it to a
 -- database that rcvault should migrate later.
--- Schema version 6 (0001_initial, 0002_arrival_row_ids, 0003_sync_state,
--- 0004_subscription, 0005_attachment_archive, 0006_compressed_raw).
+-- Schema version 8 (0001_initial, 0002_arrival_row_ids, 0003_sync_state,
+-- 0004_subscription, 0005_attachment_archive, 0006_compressed_raw,
+-- 0008_erasure).
 
 -- Applied migrations, written by the runner (lib/store/src/migrations.cpp).
 CREATE TABLE schema_migrations (
@@ -223,4 +224,29 @@ CREATE TABLE raw_dictionaries (
   created_at  INTEGER NOT NULL,
   samples     INTEGER NOT NULL,                    -- events it was trained on
   bytes       BLOB    NOT NULL                     -- the zstd dictionary
+);
+
+-- Tombstones of erasures (0008_erasure, docs/retention.md): the writer
+-- refuses a message whose id is here, or one with a party whose digits'
+-- keyed hash is here, or one created before a time of erased_ranges.
+CREATE TABLE erased_messages (
+  rc_id      TEXT    PRIMARY KEY,                  -- RingCentral's message id
+  erased_at  INTEGER NOT NULL                      -- ms since the epoch, UTC
+) WITHOUT ROWID;
+
+CREATE TABLE erased_numbers (
+  digits_hmac  BLOB    PRIMARY KEY,                -- HMAC-SHA256(key, digits), 32 bytes
+  erased_at    INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE erased_ranges (
+  created_before  INTEGER PRIMARY KEY,             -- messages created before this (ms) were erased
+  erased_at       INTEGER NOT NULL
+);
+
+-- The key of those hashes: 32 random bytes made at the first erasure.
+CREATE TABLE erasure_key (
+  id          INTEGER PRIMARY KEY CHECK (id = 1),
+  key         BLOB    NOT NULL,                    -- 32 random bytes
+  created_at  INTEGER NOT NULL
 );

@@ -38,6 +38,19 @@ boost::json::value stats_json(const store::store_stats& st, std::uint64_t db_byt
         {"byType", by_prefix("messages.type.")},
         {"byDirection", by_prefix("messages.direction.")}}},
       {"rejected", st.counters.contains("rejected.total") ? counter("rejected.total") : st.rejected},
+      // What retention and erasure removed, and the incoming items they
+      // refused since (docs/retention.md); all 0 while neither ever ran.
+      {"removed",
+       {{"retention",
+         {{"messages", counter("retention.messages")},
+          {"events", counter("retention.events")},
+          {"rejected", counter("retention.rejected")},
+          {"refused", counter("retention.refused")}}},
+        {"erasure",
+         {{"messages", counter("erased.messages")},
+          {"events", counter("erased.events")},
+          {"rejected", counter("erased.rejected")},
+          {"refused", counter("erased.refused")}}}}},
       {"databaseBytes", db_bytes}};
   if (st.oldest_message) out["oldestMessage"] = core::format_iso8601(*st.oldest_message);
   if (st.newest_message) out["newestMessage"] = core::format_iso8601(*st.newest_message);

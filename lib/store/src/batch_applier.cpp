@@ -5,10 +5,13 @@
 
 #include "attachment_rows.hpp"
 #include "counter_names.hpp"
+#include "message_removal.hpp"
 #include "message_rows.hpp"
 #include "raw_codec.hpp"
 #include "raw_dictionary.hpp"
+#include "retention.hpp"
 #include "sync_rows.hpp"
+#include "tombstones.hpp"
 #include "rcvault/core/version_fold.hpp"
 #include "rcvault/log/log.hpp"
 
@@ -58,6 +61,7 @@ class applier {
         renormalise_(renormalise),
         rows_(db),
         archive_(db),
+        tombstones_(db),
         find_event_(db, "SELECT 1 FROM events WHERE uuid=?1"),
         insert_event_(db,
                       "INSERT INTO events(uuid, kind, event, subscription_id, owner_id, sent_at, received_at, "
@@ -81,6 +85,9 @@ class applier {
     try {
       db_.exec("BEGIN IMMEDIATE");
       codec_.refresh();
+      // Under the write lock: tombstones committed by `rcvault erase` before
+      // it are seen, and none can be committed until this batch ends.
+      tombstones_.refresh();
       for (std::size_t i = 0; i < batch.size(); ++i) {
         if (auto* w = std::get_if<pending_write>(&batch[i])) results[i] = write(*w, counters);
         else if (auto* r = std::get_if<rejected_request>(&batch[i])) reject(*r, counters);
@@ -88,13 +95,7 @@ class applier {
         else apply_attachment_result(std::get<pending_attachment_result>(batch[i]).r, counters);
       }
       rows_.flush_text();
-      for (const auto& [name, delta] : counters.all()) {
-        if (delta == 0) continue;
-        add_counter_.tryReset();
-        add_counter_.bind(1, name);
-        add_counter_.bind(2, static_cast<std::int64_t>(delta));
-        add_counter_.exec();
-      }
+      write_counters(counters);
       db_.exec("COMMIT");
       return true;
     } catch (const std::exception& e) {
@@ -105,7 +106,47 @@ class applier {
     }
   }
 
+  bool retain(core::millis cutoff, std::int64_t most) {
+    counter_deltas counters;
+    detail::retention_result r;
+    try {
+      db_.exec("BEGIN IMMEDIATE");
+      r = retention_.step(cutoff, most, count_into(counters));
+      write_counters(counters);
+      db_.exec("COMMIT");
+    } catch (const std::exception& e) {
+      log::error("store: retention step failed, rolled back error=\"{}\"", e.what());
+      db_.tryExec("ROLLBACK");
+      return false;
+    }
+    if (r.messages.messages || r.unnormalised_events || r.rejected)
+      log::debug("store: retention removed messages={} events={} rejected={}", r.messages.messages,
+                 r.messages.events + r.unnormalised_events, r.rejected);
+    try {
+      detail::delete_unused_contents(db_, opts_.attachments_dir, r.messages.contents);
+    } catch (const std::exception& e) {
+      log::error("store: retention could not check attachment contents error=\"{}\"", e.what());
+    }
+    return r.more;
+  }
+
  private:
+  void write_counters(const counter_deltas& counters) {
+    for (const auto& [name, delta] : counters.all()) {
+      if (delta == 0) continue;
+      add_counter_.tryReset();
+      add_counter_.bind(1, name);
+      add_counter_.bind(2, static_cast<std::int64_t>(delta));
+      add_counter_.exec();
+    }
+  }
+
+  // The cutoff of options::retention_days at the batch's time, if set.
+  std::optional<core::millis> retention_cutoff() const {
+    if (!opts_.retention_days) return std::nullopt;
+    return now_ - static_cast<core::millis>(*opts_.retention_days) * 86'400'000;
+  }
+
   write_result write(const pending_write& w, counter_deltas& counters) {
     const auto& n = w.n;
     // The event row is written once, after its message, with the message's
@@ -120,6 +161,18 @@ class applier {
         counters.add("events.duplicate", 1);
         return {write_status::duplicate, core::outcome::applied};
       }
+    }
+    // Refused items are acknowledged (as a duplicate: nothing changed) but
+    // not stored, so a late update or a later sync cannot bring back what
+    // retention or an erasure removed.
+    if (const auto cutoff = retention_cutoff();
+        cutoff && n.msg && n.msg->creation_time && *n.msg->creation_time < *cutoff) {
+      counters.add("retention.refused", 1);
+      return {write_status::duplicate, core::outcome::applied};
+    }
+    if (tombstones_.refuses(n)) {
+      counters.add("erased.refused", 1);
+      return {write_status::duplicate, core::outcome::applied};
     }
     core::outcome outcome;
     bool created = false;
@@ -266,6 +319,10 @@ class applier {
   }
 
   void reject(const rejected_request& r, counter_deltas& counters) {
+    if (tombstones_.refuses_head(r.head)) {
+      counters.add("erased.refused", 1);
+      return;
+    }
     auto& s = insert_rejected_;
     s.tryReset();
     s.bind(1, static_cast<std::int64_t>(r.received_at));
@@ -286,6 +343,8 @@ class applier {
   const renormaliser& renormalise_;
   detail::message_rows rows_;
   detail::archive_rows archive_;
+  detail::tombstone_check tombstones_;
+  detail::retention retention_{db_};
   core::millis now_ = 0;  // the batch's time: updated_at of the archive rows it writes
   SQLite::Statement find_event_;
   SQLite::Statement insert_event_;
@@ -312,5 +371,7 @@ batch_applier::~batch_applier() = default;
 bool batch_applier::apply(std::vector<work>& batch, std::vector<write_result>& results) {
   return impl_->a.apply(batch, results);
 }
+
+bool batch_applier::retain(core::millis cutoff, std::int64_t most) { return impl_->a.retain(cutoff, most); }
 
 }  // namespace rcvault::store::detail

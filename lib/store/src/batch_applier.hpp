@@ -6,7 +6,11 @@
 #include "rcvault/store/options.hpp"
 #include "rcvault/store/writer.hpp"
 
+#include <cstdint>
+#include <filesystem>
 #include <memory>
+#include <set>
+#include <string>
 #include <vector>
 
 namespace SQLite {
@@ -27,6 +31,14 @@ class batch_applier {
   // writes' outcomes); returns false, with everything rolled back, when any
   // statement or the COMMIT failed. Throws nothing of SQLite's.
   bool apply(std::vector<work>& batch, std::vector<write_result>& results);
+
+  // One retention step (options::retention_days) in its own transaction:
+  // removes at most `most` messages created before `cutoff`, old unnormalised
+  // events and dead letters (retention.hpp), then deletes the content files
+  // no stored attachment uses any more. Returns whether more is left (false
+  // too when the step failed: it rolled back and is logged; the next timer
+  // tries again). Throws nothing of SQLite's.
+  bool retain(core::millis cutoff, std::int64_t most);
 
  private:
   struct impl;

@@ -3,6 +3,7 @@
 #include "checkpointer.hpp"
 #include "connection.hpp"
 #include "batch_applier.hpp"
+#include "retention.hpp"
 #include "submission_queue.hpp"
 #include "thread_name.hpp"
 #include "wal_syncer.hpp"
@@ -121,10 +122,17 @@ struct writer::impl {
         std::unique_lock lk(mu);
         while (queue.empty() && !stopping) {
           stats.last_loop = std::chrono::steady_clock::now();
+          if (retention_due(stats.last_loop, true)) break;
           cv.wait_for(lk, std::chrono::seconds(1));
         }
         stats.last_loop = std::chrono::steady_clock::now();
-        if (queue.empty()) return;
+        if (queue.empty() && stopping) return;
+        if (queue.empty()) {
+          const bool quiet = !last_webhook || stats.last_loop - *last_webhook >= webhook_quiet;
+          lk.unlock();
+          retention_step(quiet);
+          continue;
+        }
         queue.take(batch, std::max<std::size_t>(opts.batch_max, 1), background_most(stats.last_loop));
         stats.queue_depth = queue.size();
         stats.background_depth = queue.background_size();
@@ -167,7 +175,30 @@ struct writer::impl {
         stats.last_batch_size = batch.size();
       }
       answer(batch, results);
+      // Under a steady stream of batches retention still gets a step now and
+      // then (retention_busy_gap), between two batches.
+      if (retention_due(std::chrono::steady_clock::now(), false)) retention_step(false);
     }
+  }
+
+  // Whether a retention step is due: retention_days set, and the timer ran
+  // out; when the queue is `idle` and no webhook came within webhook_quiet,
+  // at once while the last step left more. (A queue that empties between
+  // webhook batches is not idle: steps there doubled the webhook p99.)
+  // Under mu when `idle`.
+  bool retention_due(std::chrono::steady_clock::time_point now, bool idle) const {
+    if (!opts.retention_days) return false;
+    if (now >= next_retention) return true;
+    return idle && retention_more && (!last_webhook || now - *last_webhook >= webhook_quiet);
+  }
+
+  // One retention step on the writer thread (batch_applier::retain), and the
+  // time of the next: soon while more is left, else retention_idle_gap later
+  // (the cutoff moves on with the clock).
+  void retention_step(bool quiet) {
+    const auto cutoff = now_ms() - static_cast<core::millis>(*opts.retention_days) * 86'400'000;
+    retention_more = applier.retain(cutoff, quiet ? detail::retention_batch : detail::retention_busy_batch);
+    next_retention = std::chrono::steady_clock::now() + (retention_more ? retention_busy_gap : retention_idle_gap);
   }
 
   // Runs each write's `done`: at once when nothing in the batch was stored,
@@ -217,6 +248,12 @@ struct writer::impl {
   int wal_pages = 0;     // the WAL's size after the last commit (writer thread only)
   int requested_at = 0;  // the WAL's size when a pass was last asked for (writer thread only)
   bool batch_committed = false;  // whether the batch being answered committed (writer thread only)
+  // Retention (writer thread only): when the next step is due, and whether
+  // the last one left more to remove.
+  std::chrono::steady_clock::time_point next_retention{};
+  bool retention_more = false;
+  static constexpr std::chrono::milliseconds retention_busy_gap{1000};
+  static constexpr std::chrono::seconds retention_idle_gap{30};
 
   mutable std::mutex mu;
   std::condition_variable cv;

@@ -6,6 +6,7 @@
 #include "rcvault/config/config.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -57,5 +58,20 @@ int sync(const config::config& cfg, bool full);
 // RingCentral failure (the error line names its code); 2 when the API or
 // subscription.address is not configured (or, for ensure, no verification token).
 int subscription(const config::config& cfg, std::string_view action);
+
+// What `rcvault erase` was asked for: exactly one of the three, as typed.
+struct erase_options {
+  std::optional<std::string> phone_number;
+  std::optional<std::string> message_id;
+  std::optional<std::string> before;  // ISO 8601 date or date-time (UTC without a zone)
+  bool dry_run = false;
+};
+
+// `rcvault erase` (docs/retention.md): removes everything about a number, a
+// message or what was created before a time, leaves tombstones, and prints
+// the counts ("erased: N messages, ..."; with dry_run "would erase: ...").
+// May run while serve runs. 1 on a runtime failure (database busy beyond the
+// timeout, I/O); 2 for a bad request, an absent or unmigrated database.
+int erase(const config::config& cfg, const erase_options& o);
 
 }  // namespace rcvault::app

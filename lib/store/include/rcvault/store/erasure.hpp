@@ -31,7 +31,13 @@ struct erase_counts {
   std::int64_t attachments = 0;       // attachment rows
   std::int64_t attachment_files = 0;  // content files no remaining message uses
   std::int64_t rejected = 0;          // dead letters naming the number
-  std::int64_t tombstones = 0;        // tombstones written
+  std::int64_t tombstones = 0;        // tombstones written (numbers' hashes, message ids, a time bound)
+  // After the erasure (not a dry run): whether the full-text index was merged
+  // to the end (so deleted entries left its pages) and the WAL truncated by
+  // a checkpoint (so no old page image remained in it). Either is false when
+  // another connection kept it from finishing (docs/retention.md).
+  bool index_merged = false;
+  bool wal_truncated = false;
 };
 
 // Erases what `r` names from the database at `opts.path` (migrated) and its
