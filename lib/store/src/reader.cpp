@@ -92,13 +92,6 @@ const rare_index* rare_driver(const message_query& q) {
 
 }  // namespace
 
-// Checking a row against its parties is a probe of a few primary-key
-// entries; checking it against the FTS index opens the MATCH again, some ten
-// times dearer. So the FTS index drives when, within the sort-key window the walk covers, the
-// words match fewer than `ratio` times as many rows as the number has:
-// counted by walking both indexes a bounded way (a millisecond at most),
-// which turns a rare word with a busy number from a walk of every one of
-// the number's messages into a few hundred probes.
 reader::impl::key_window reader::impl::window_of(const message_query& q) {
   constexpr std::int64_t max_key = std::numeric_limits<std::int64_t>::max();
   key_window w{std::numeric_limits<std::int64_t>::min(), max_key};
@@ -111,9 +104,20 @@ reader::impl::key_window reader::impl::window_of(const message_query& q) {
   return w;
 }
 
-bool reader::impl::text_drives(const message_query& q, const std::string& match) {
+// Checking a row against its parties is a probe of a few primary-key
+// entries; checking it against the FTS index opens the MATCH again, some ten
+// times dearer. So the FTS index drives when, within the sort-key window the walk covers, the
+// words match fewer than `ratio` times as many rows as the number has:
+// counted by walking both indexes a bounded way (a millisecond at most),
+// which turns a rare word with a busy number from a walk of every one of
+// the number's messages into a few hundred probes. Otherwise a number with
+// few rows in the window (under `merge_min`) drives and probes the FTS index
+// for each (a few ms at most); a busier one is merged with the FTS matches
+// (merged_walk), which steps both indexes instead of probing per row.
+reader::impl::number_text_plan reader::impl::plan_number_text(const message_query& q, const std::string& match) {
   constexpr std::int64_t phone_cap = 1024;
   constexpr std::int64_t ratio = 8;
+  constexpr std::int64_t merge_min = 64;
   // The sort-key window [lo, hi) the walk covers: the dates and the cursor.
   const auto [lo, hi] = window_of(q);
   auto& ps = stmt(
@@ -128,7 +132,7 @@ bool reader::impl::text_drives(const message_query& q, const std::string& match)
   ps.executeStep();
   const std::int64_t phone_rows = ps.getColumn(0).getInt64();
   ps.reset();
-  if (phone_rows == 0) return false;
+  if (phone_rows == 0) return number_text_plan::phone;
   auto& ts = stmt(
       "SELECT count(*) FROM (SELECT 1 FROM messages_fts WHERE messages_fts MATCH :match "
       "AND rowid >= :lo AND rowid < :hi LIMIT :cap)");
@@ -139,7 +143,8 @@ bool reader::impl::text_drives(const message_query& q, const std::string& match)
   ts.executeStep();
   const std::int64_t text_rows = ts.getColumn(0).getInt64();
   ts.reset();
-  return text_rows < phone_rows * ratio;
+  if (text_rows < phone_rows * ratio) return number_text_plan::text;
+  return phone_rows < merge_min ? number_text_plan::phone : number_text_plan::merge;
 }
 
 core::result<std::vector<stored_message>> reader::messages(const message_query& q) {
@@ -165,9 +170,8 @@ core::result<std::vector<stored_message>> reader::messages(const message_query& 
     // rowid (= sort key) order, the partial index of a rare enum value, the
     // owner index, or messages_sort_key. Other filters are checked per row
     // (inside the rare index's entries for the enum columns it holds).
-    // CROSS JOIN and INDEXED BY pin the driver as the outer loop.
-    // A number and words, neither rare against the other: the merge of both
-    // walks (merged_walk) instead of probing the FTS index per message.
+    // A busy number and words not rare against it: the merge of both walks
+    // (merged_walk). CROSS JOIN and INDEXED BY pin the driver as the outer loop.
     enum class driver { conversation, phone, text, merge, rare, owner, table };
     const rare_index* rare = rare_driver(q);
     driver d = q.conversation_id ? driver::conversation
@@ -176,7 +180,11 @@ core::result<std::vector<stored_message>> reader::messages(const message_query& 
                : rare ? driver::rare
                : q.owner_id ? driver::owner
                : driver::table;
-    if (d == driver::phone && match) d = impl_->text_drives(q, *match) ? driver::text : driver::merge;
+    if (d == driver::phone && match) {
+      const auto plan = impl_->plan_number_text(q, *match);
+      if (plan == impl::number_text_plan::text) d = driver::text;
+      else if (plan == impl::number_text_plan::merge) d = driver::merge;
+    }
 
     std::string key_col = "m.sort_key";
     std::string from = "messages m";

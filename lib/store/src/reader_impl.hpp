@@ -70,9 +70,11 @@ struct reader::impl {
   };
   static key_window window_of(const message_query& q);
 
-  // With both a number and words, whether the full-text index drives
-  // messages() rather than the number's parties (defined in reader.cpp).
-  bool text_drives(const message_query& q, const std::string& match);
+  // With both a number and words, what drives messages(): the number's
+  // parties (probing the FTS index per row), the full-text index (probing
+  // the parties), or the merge of both walks (defined in reader.cpp).
+  enum class number_text_plan { phone, text, merge };
+  number_text_plan plan_number_text(const message_query& q, const std::string& match);
 
   // With both a number and words, neither rare against the other: walks the
   // number's parties_digits ranges (one per key of q.phone_keys) and the FTS
