@@ -369,6 +369,13 @@ std::vector<kind> make_kinds(client& c, std::size_t count) {
     if (!p.next) fail("no second page for " + base);
     second_pages.push_back(base + (base.find('?') == std::string::npos ? "?" : "&") + "pageToken=" + *p.next);
   }
+  std::string status_rare_page2;
+  {
+    const std::string base = "/v1/messages?messageStatus=DeliveryFailed";
+    const auto p = read_page(c.get(base), base);
+    if (!p.next) fail("no second page for " + base);
+    status_rare_page2 = base + "&pageToken=" + *p.next;
+  }
   std::string conv_token;
   {
     const auto p = read_page(c.get("/v1/conversations"), "/v1/conversations");
@@ -421,6 +428,12 @@ std::vector<kind> make_kinds(client& c, std::size_t count) {
                      return std::string("/v1/messages?messageType=Fax&readStatus=Unread&availability=Deleted");
                    }});
   kinds.push_back({"status_none", [](std::size_t) { return std::string("/v1/messages?messageStatus=SendingFailed"); }});
+  // Rare values that messages do have (2 % and 4 % of rows), and a
+  // combination of two common-ish ones (1 %).
+  kinds.push_back({"status_rare", [](std::size_t) { return std::string("/v1/messages?messageStatus=DeliveryFailed"); }});
+  kinds.push_back({"status_rare_page2", [=](std::size_t) { return status_rare_page2; }});
+  kinds.push_back({"deleted", [](std::size_t) { return std::string("/v1/messages?availability=Deleted"); }});
+  kinds.push_back({"fax_unread", [](std::size_t) { return std::string("/v1/messages?messageType=Fax&readStatus=Unread"); }});
   kinds.push_back({"type_none", [](std::size_t) { return std::string("/v1/messages?messageType=Text"); }});
   kinds.push_back({"fts_common_range", [=](std::size_t i) { return "/v1/messages?q=invoice" + window(i); }});
   kinds.push_back({"fts_unicode", [](std::size_t) { return "/v1/messages?q=" + url_encode("grüße"); }});

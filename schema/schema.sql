@@ -5,7 +5,7 @@
 -- database that rcvault should migrate later.
 -- Schema version 8 (0001_initial, 0002_arrival_row_ids, 0003_sync_state,
 -- 0004_subscription, 0005_attachment_archive, 0006_compressed_raw,
--- 0008_erasure).
+-- 0007_query_speed, 0008_erasure).
 
 -- Applied migrations, written by the runner (lib/store/src/migrations.cpp).
 CREATE TABLE schema_migrations (
@@ -79,6 +79,51 @@ CREATE UNIQUE INDEX messages_rc_id ON messages(rc_id);
 CREATE UNIQUE INDEX messages_sort_key ON messages(sort_key);
 CREATE INDEX messages_conversation ON messages(conversation_id, sort_key) WHERE conversation_id IS NOT NULL;
 CREATE INDEX messages_owner ON messages(owner_id, sort_key) WHERE owner_id IS NOT NULL;
+
+-- Rare enum values (0007_query_speed): a filter on one walks its partial
+-- index in time order; the entries hold the other enum columns, so a
+-- combination is filtered inside the index. Rows with a common value have
+-- no entry. The reader (lib/store/src/reader.cpp) lists the same values.
+CREATE INDEX messages_status_rare ON messages(message_status, sort_key, type, read_status, availability, direction)
+  WHERE message_status NOT IN ('Received', 'Delivered', 'Sent');
+CREATE INDEX messages_availability_rare ON messages(availability, sort_key, type, read_status, message_status, direction)
+  WHERE availability NOT IN ('Alive');
+CREATE INDEX messages_type_rare ON messages(type, sort_key, read_status, availability, message_status, direction)
+  WHERE type NOT IN ('SMS');
+
+-- Each conversation's newest sort key (0007_query_speed), kept by the triggers
+-- below on every insert, delete and re-keying of a message: the conversation
+-- list walks conversations_last. Deleting a message needs nothing else.
+CREATE TABLE conversations (
+  conversation_id  TEXT    PRIMARY KEY,
+  last_key         INTEGER NOT NULL                -- max(messages.sort_key) of the conversation
+) WITHOUT ROWID;
+CREATE INDEX conversations_last ON conversations(last_key);
+
+CREATE TRIGGER conversations_insert AFTER INSERT ON messages WHEN new.conversation_id IS NOT NULL BEGIN
+  INSERT INTO conversations(conversation_id, last_key) VALUES (new.conversation_id, new.sort_key)
+    ON CONFLICT(conversation_id) DO UPDATE SET last_key = max(last_key, excluded.last_key);
+END;
+
+CREATE TRIGGER conversations_delete AFTER DELETE ON messages WHEN old.conversation_id IS NOT NULL BEGIN
+  DELETE FROM conversations WHERE conversation_id = old.conversation_id
+    AND NOT EXISTS (SELECT 1 FROM messages WHERE conversation_id = old.conversation_id);
+  UPDATE conversations
+    SET last_key = (SELECT max(sort_key) FROM messages WHERE conversation_id = old.conversation_id)
+    WHERE conversation_id = old.conversation_id AND last_key = old.sort_key;
+END;
+
+CREATE TRIGGER conversations_update AFTER UPDATE OF conversation_id, sort_key ON messages
+  WHEN old.conversation_id IS NOT new.conversation_id OR old.sort_key IS NOT new.sort_key BEGIN
+  DELETE FROM conversations WHERE conversation_id = old.conversation_id
+    AND NOT EXISTS (SELECT 1 FROM messages WHERE conversation_id = old.conversation_id);
+  UPDATE conversations
+    SET last_key = (SELECT max(sort_key) FROM messages WHERE conversation_id = old.conversation_id)
+    WHERE conversation_id = old.conversation_id;
+  INSERT INTO conversations(conversation_id, last_key)
+    SELECT new.conversation_id, new.sort_key WHERE new.conversation_id IS NOT NULL
+    ON CONFLICT(conversation_id) DO UPDATE SET last_key = max(last_key, excluded.last_key);
+END;
 
 -- from (position 0) and to (positions 1..n) of each message.
 CREATE TABLE parties (

@@ -27,7 +27,10 @@ std::string placeholders(int n) {
 }
 
 // The columns some index of messages holds: an UPDATE that assigns one of
-// them rewrites that index's entry, even to the same value.
+// them rewrites that index's entry, even to the same value. The enum
+// columns of the partial indexes of 0007 (message_status, availability, ...)
+// are left out on purpose: the status-only update must assign them, and
+// SQLite touches those indexes only for rows whose old or new value is rare.
 bool indexed_column(const std::string& name) {
   return name == "rc_id" || name == "sort_key" || name == "conversation_id" || name == "owner_id";
 }

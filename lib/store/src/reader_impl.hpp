@@ -13,6 +13,7 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -64,9 +65,28 @@ struct reader::impl {
   // The value of counter `name`, 0 when it has no row.
   std::int64_t counter(const std::string& name);
 
-  // With both a number and words, whether the full-text index drives
-  // messages() rather than the number's parties (defined in reader.cpp).
-  bool text_drives(const message_query& q, const std::string& match);
+  // The sort keys [lo, hi) that q's dates and cursor leave to walk.
+  struct key_window {
+    std::int64_t lo;
+    std::int64_t hi;
+  };
+  static key_window window_of(const message_query& q);
+
+  // With both a number and words, what drives messages(): the number's
+  // parties (probing the FTS index per row), the full-text index (probing
+  // the parties), or the merge of both walks (defined in reader.cpp).
+  enum class number_text_plan { phone, text, merge };
+  number_text_plan plan_number_text(const message_query& q, const std::string& match);
+
+  // With both a number and words, neither rare against the other: walks the
+  // number's parties_digits ranges (one per key of q.phone_keys) and the FTS
+  // matches of `match` side by side in q.order within window_of(q), and for
+  // each sort key both hold runs `probe_sql` (one message by :key, with the
+  // other filters, bound by `bind`). Returns up to q.limit rows without
+  // children, in q.order: what the plain plan returns (reader_merge.cpp).
+  std::vector<detail::stored_message> merged_walk(const message_query& q, const std::string& match,
+                                                  const std::string& probe_sql,
+                                                  const std::function<void(SQLite::Statement&)>& bind);
 
   // Runs `sql` (selecting detail::message_row_columns()) with `bind` and
   // returns its rows without children.

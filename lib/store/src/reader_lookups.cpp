@@ -36,17 +36,15 @@ std::optional<stored_event> reader::event(std::string_view uuid) {
 
 std::vector<conversation_summary> reader::conversations(std::optional<std::int64_t> before_key, std::size_t limit) {
   impl::snapshot snap(*impl_);
-  // Walk messages newest first and keep a message when no newer one of its
-  // conversation exists: that is the conversation's newest message, met in
-  // the order conversations are listed. The test is one probe of the
-  // conversation index and the walk runs inside one statement, so messages of
-  // conversations already listed (on this page or an earlier one) cost one
-  // probe each; counting and loading happen only for the conversations returned.
+  // The conversations table (migration 0007, kept by triggers) holds each
+  // conversation's newest sort key: its index walked downwards from the
+  // cursor lists conversations in order, and each newest message is one
+  // probe of messages_sort_key. Counting and loading happen only for the
+  // conversations returned.
   auto newest = impl_->query_rows(
       "SELECT " + detail::message_row_columns() +
-          " FROM messages m WHERE m.sort_key < :before AND m.conversation_id IS NOT NULL AND NOT EXISTS ("
-          "SELECT 1 FROM messages n WHERE n.conversation_id = m.conversation_id AND n.sort_key > m.sort_key) "
-          "ORDER BY m.sort_key DESC LIMIT :limit",
+          " FROM conversations c CROSS JOIN messages m ON m.sort_key = c.last_key WHERE c.last_key < :before "
+          "ORDER BY c.last_key DESC LIMIT :limit",
       [&](SQLite::Statement& s) {
         s.bind(":before", before_key.value_or(std::numeric_limits<std::int64_t>::max()));
         s.bind(":limit", static_cast<std::int64_t>(limit));

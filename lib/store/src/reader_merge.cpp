@@ -1,0 +1,129 @@
+// The merged walk of a number's parties and a word's FTS matches
+// (reader::impl::merged_walk): both indexes list sort keys in time order, so
+// the messages that have both are the keys the two walks share.
+#include "reader_impl.hpp"
+
+#include <limits>
+#include <optional>
+
+namespace rcvault::store {
+
+namespace {
+
+// One walk over sort keys in a fixed direction, one key per step, that can
+// also be restarted at a key (seek). `sql` selects one integer column in
+// order, with :lo and :hi (the window [lo, hi)) and any other parameters
+// `bind` sets.
+class key_walk {
+ public:
+  key_walk(SQLite::Statement& s, bool desc, std::int64_t lo, std::int64_t hi,
+           std::function<void(SQLite::Statement&)> bind)
+      : s_(s), desc_(desc), lo_(lo), hi_(hi), bind_(std::move(bind)) {
+    start(lo_, hi_);
+  }
+
+  // The current key; nullopt once the walk is past its end.
+  const std::optional<std::int64_t>& key() const { return key_; }
+
+  // Steps to the next key (skipping repeats of the current one).
+  void next() {
+    const auto was = key_;
+    do step();
+    while (key_ && was && *key_ == *was);
+  }
+
+  // Moves to the first key at or beyond `target` in walk order: steps a few
+  // times (cheap when keys are dense), else restarts the statement there.
+  void seek(std::int64_t target) {
+    constexpr int steps_before_restart = 16;
+    for (int i = 0; i < steps_before_restart && key_ && before(*key_, target); ++i) step();
+    if (!key_ || !before(*key_, target)) return;
+    if (desc_) start(lo_, target == std::numeric_limits<std::int64_t>::max() ? target : target + 1);
+    else start(target, hi_);
+  }
+
+ private:
+  // Whether `a` comes before `b` in walk order.
+  bool before(std::int64_t a, std::int64_t b) const { return desc_ ? a > b : a < b; }
+
+  void start(std::int64_t lo, std::int64_t hi) {
+    s_.reset();
+    bind_(s_);
+    s_.bind(":lo", lo);
+    s_.bind(":hi", hi);
+    step();
+  }
+
+  void step() {
+    if (s_.executeStep()) key_ = s_.getColumn(0).getInt64();
+    else key_.reset();
+  }
+
+  SQLite::Statement& s_;
+  bool desc_;
+  std::int64_t lo_;
+  std::int64_t hi_;
+  std::function<void(SQLite::Statement&)> bind_;
+  std::optional<std::int64_t> key_;
+};
+
+}  // namespace
+
+std::vector<detail::stored_message> reader::impl::merged_walk(const message_query& q, const std::string& match,
+                                                              const std::string& probe_sql,
+                                                              const std::function<void(SQLite::Statement&)>& bind) {
+  const bool desc = q.order == sort_order::desc;
+  const auto [lo, hi] = window_of(q);
+  std::vector<detail::stored_message> rows;
+  if (lo >= hi || q.limit == 0) return rows;
+  const std::string dir = desc ? " DESC" : " ASC";
+
+  // One walk per digit key; the statement text names its slot, so each walk
+  // has a cached statement of its own while all step side by side.
+  std::vector<key_walk> phones;
+  phones.reserve(q.phone_keys.size());
+  for (std::size_t i = 0; i < q.phone_keys.size(); ++i) {
+    auto& s = stmt("SELECT sort_key FROM parties WHERE digits = :digits AND sort_key >= :lo AND sort_key < :hi "
+                   "ORDER BY sort_key" + dir + " /* key " + std::to_string(i) + " */");
+    phones.emplace_back(s, desc, lo, hi, [&key = q.phone_keys[i]](SQLite::Statement& st) { st.bind(":digits", key); });
+  }
+  auto& ts = stmt("SELECT rowid FROM messages_fts WHERE messages_fts MATCH :match AND rowid >= :lo AND rowid < :hi "
+                  "ORDER BY rowid" + dir);
+  key_walk text(ts, desc, lo, hi, [&match](SQLite::Statement& st) { st.bind(":match", match); });
+
+  auto before = [desc](std::int64_t a, std::int64_t b) { return desc ? a > b : a < b; };
+  // The number's next key: the first among its walks.
+  auto phone_key = [&]() -> std::optional<std::int64_t> {
+    std::optional<std::int64_t> k;
+    for (const auto& w : phones)
+      if (w.key() && (!k || before(*w.key(), *k))) k = w.key();
+    return k;
+  };
+  auto& probe = stmt(probe_sql);
+  for (;;) {
+    const auto p = phone_key();
+    if (!p || !text.key()) break;
+    const std::int64_t t = *text.key();
+    if (t == *p) {
+      probe.reset();
+      bind(probe);
+      probe.bind(":key", t);
+      if (probe.executeStep()) {
+        rows.push_back(detail::read_message_row(probe));
+        if (rows.size() >= q.limit) break;
+      }
+      for (auto& w : phones)
+        if (w.key() && *w.key() == t) w.next();
+      text.next();
+    } else if (before(t, *p)) {
+      text.seek(*p);
+    } else {
+      for (auto& w : phones)
+        if (w.key() && before(*w.key(), t)) w.seek(t);
+    }
+  }
+  probe.reset();
+  return rows;
+}
+
+}  // namespace rcvault::store
