@@ -5,6 +5,8 @@ against it through the environment, as a user would.
 Standard library only, on top of rcv.py (daemons, checks) and fakerc.py
 (starting and driving the fake).
 """
+import ctypes
+import ctypes.util
 import json
 import os
 import re
@@ -95,12 +97,48 @@ def query(db, sql, args=()):
         con.close()
 
 
+_zstd = None
+
+
+def payload_of(db, stored, dict_id):
+    """The bytes as received of an events row whose raw column is `stored` and
+    raw_dict `dict_id` (docs/storage.md): as is when NULL, else a zstd frame
+    made with dictionary `dict_id` of raw_dictionaries (0: none), decoded
+    with the system's libzstd."""
+    global _zstd
+    if dict_id is None:
+        return stored
+    if _zstd is None:
+        _zstd = ctypes.CDLL(ctypes.util.find_library("zstd") or "libzstd.so.1")
+        _zstd.ZSTD_getFrameContentSize.restype = ctypes.c_ulonglong
+        _zstd.ZSTD_getFrameContentSize.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
+        _zstd.ZSTD_createDCtx.restype = ctypes.c_void_p
+        _zstd.ZSTD_freeDCtx.argtypes = [ctypes.c_void_p]
+        _zstd.ZSTD_decompress_usingDict.restype = ctypes.c_size_t
+        _zstd.ZSTD_decompress_usingDict.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p,
+                                                    ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t]
+        _zstd.ZSTD_isError.argtypes = [ctypes.c_size_t]
+    dictionary = b""
+    if dict_id:
+        dictionary = query(db, "SELECT bytes FROM raw_dictionaries WHERE id = ?", (dict_id,))[0][0]
+    size = _zstd.ZSTD_getFrameContentSize(stored, len(stored))
+    out = ctypes.create_string_buffer(max(int(size), 1))
+    dctx = _zstd.ZSTD_createDCtx()
+    try:
+        n = _zstd.ZSTD_decompress_usingDict(dctx, out, len(out), stored, len(stored), dictionary, len(dictionary))
+    finally:
+        _zstd.ZSTD_freeDCtx(dctx)
+    if _zstd.ZSTD_isError(n) or n != size:
+        raise ValueError("events.raw: a frame of dictionary %s does not decode" % dict_id)
+    return out.raw[:n]
+
+
 def stored_records(db):
     """{message id (int): the latest stored api_record, parsed} from the raw
     bytes kept for each record."""
     latest = {}
-    for (raw,) in query(db, "SELECT raw FROM events WHERE kind = 'api_record' ORDER BY id"):
-        rec = json.loads(raw)
+    for (stored, dict_id) in query(db, "SELECT raw, raw_dict FROM events WHERE kind = 'api_record' ORDER BY id"):
+        rec = json.loads(payload_of(db, stored, dict_id))
         if "id" in rec:
             prev = latest.get(rec["id"])
             if prev is None or rec.get("lastModifiedTime", "") >= prev.get("lastModifiedTime", ""):

@@ -247,6 +247,12 @@ TEST_F(sync_fake_test, ServeBacksOffAFailingMailboxDoublingTheWait) {
   sync::runner r(o, *gateway);
   r.start();
   auto tries = wait_for_requests(fake, "message-sync", 5, std::chrono::seconds(20));
+  // The fake logs a request before the runner has read its 503: wait until
+  // that failure is recorded, so stop() does not find the mailbox mid-pass.
+  const auto recorded = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < recorded &&
+         (r.status().extensions.size() != 1 || r.status().extensions[0].state != store::mailbox_state::backoff))
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling the status, not waiting for readiness
   r.stop();
   ASSERT_GE(tries.size(), 5u) << "the failing mailbox was not tried again";
   // 0.25, 0.5, 1, 2 s apart: each wait at least the doubled one, and well short of the interval.
