@@ -1,5 +1,6 @@
 #include "rcvault/accept/gateway.hpp"
 
+#include "rcvault/core/time.hpp"
 #include "rcvault/ingest/parse.hpp"
 
 #include <chrono>
@@ -11,11 +12,6 @@ namespace rcvault::accept {
 namespace {
 
 constexpr std::size_t dead_letter_head_bytes = 256;
-
-core::millis now_millis() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 outcome refused(const core::error& e) {
   outcome o;
@@ -74,7 +70,7 @@ void gateway::accept_now(core::result<core::notification> parsed, std::string_vi
   if (!parsed) {
     const auto& err = parsed.error();
     store::rejected_request dead;
-    dead.received_at = now_millis();
+    dead.received_at = core::now_ms();
     dead.code = std::string(core::code_name(err.code));
     dead.message = err.message;
     dead.size = raw.size();

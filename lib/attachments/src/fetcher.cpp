@@ -4,6 +4,7 @@
 #include "io_event.hpp"
 #include "rcvault/attachments/content_store.hpp"
 #include "rcvault/attachments/source_uri.hpp"
+#include "rcvault/core/time.hpp"
 #include "rcvault/log/log.hpp"
 
 #include <boost/asio/this_coro.hpp>
@@ -20,11 +21,6 @@ namespace asio = boost::asio;
 using steady = std::chrono::steady_clock;
 
 namespace {
-
-core::millis now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 using row_key = std::pair<std::int64_t, std::string>;
 
@@ -69,7 +65,7 @@ struct fetcher::impl {
   void show_error(std::string e) {
     std::lock_guard lock(m);
     shown.last_error = std::move(e);
-    shown.last_error_at = now_ms();
+    shown.last_error_at = core::now_ms();
   }
 
   // Looks at the free space; true when downloads may go on.
@@ -129,7 +125,7 @@ asio::awaitable<attempt> fetcher::impl::download(ringcentral::client& client, co
     r.attachment_id = row.attachment_id;
     r.state = store::archive_state::failed;
     r.reason = "no uri to download from";
-    r.retry_at = now_ms() + o.retry_max.count();
+    r.retry_at = core::now_ms() + o.retry_max.count();
     out.result = std::move(r);
     co_return out;
   }
@@ -162,7 +158,7 @@ asio::awaitable<attempt> fetcher::impl::download(ringcentral::client& client, co
       out.error = detail::reason_of(e);
       co_return out;
     }
-    auto r = detail::failure_result(row, e, now_ms(),
+    auto r = detail::failure_result(row, e, core::now_ms(),
                                     detail::retry_policy{o.retry_min, o.retry_max, o.rate_limited_wait});
     log::info("attachments: not downloaded message_id={} attachment_id={} state={} reason=\"{}\" ms={}",
               row.message_id, row.attachment_id, store::to_string(r.state), r.reason.value_or(""), ms);
@@ -199,7 +195,7 @@ void fetcher::impl::count(const store::attachment_result& r) {
     shown.bytes += static_cast<std::uint64_t>(r.bytes.value_or(0));
   } else if (r.state == store::archive_state::failed) {
     shown.last_error = r.reason;
-    shown.last_error_at = now_ms();
+    shown.last_error_at = core::now_ms();
   }
 }
 
@@ -291,7 +287,7 @@ asio::awaitable<void> fetcher::run(ringcentral::client& client) {
         continue;
       }
       d.poked = false;
-      const auto now = now_ms();
+      const auto now = core::now_ms();
       std::vector<store::archived_attachment> rows;
       std::optional<core::millis> next;
       bool read = false;
@@ -353,7 +349,7 @@ asio::awaitable<drain_report> fetcher::drain(ringcentral::client& client) {
       // Rows tried in this pass: one that failed is not due again before its
       // retry, but a result the store did not apply must not loop.
       std::set<std::pair<std::int64_t, std::string>> seen;
-      const auto started = now_ms();
+      const auto started = core::now_ms();
       while (!detail::cancelled(cs)) {
         if (!d.space_ok()) {
           report.paused = true;

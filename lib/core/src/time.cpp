@@ -80,6 +80,11 @@ std::optional<millis> parse_iso8601(std::string_view s, bool assume_utc_without_
   return duration_cast<milliseconds>(tp.time_since_epoch()).count();
 }
 
+millis now_ms() noexcept {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
 std::string format_iso8601(millis t) {
   using namespace std::chrono;
   // The calendar conversion overflows far outside the years parse_iso8601 can

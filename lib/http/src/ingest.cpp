@@ -1,5 +1,6 @@
 #include "rcvault/http/ingest.hpp"
 
+#include "rcvault/core/time.hpp"
 #include "rcvault/http/error_response.hpp"
 #include "rcvault/http/metrics.hpp"
 #include "rcvault/ingest/parse.hpp"
@@ -28,11 +29,6 @@ namespace {
 
 constexpr std::string_view validation_token_header = "Validation-Token";
 constexpr std::string_view verification_token_header = "Verification-Token";
-
-core::millis now_millis() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 std::optional<std::string_view> header_value(const request& req, std::string_view name) {
   auto it = req.find(name);
@@ -119,11 +115,11 @@ asio::awaitable<response> decide(const request& req, ingest_context& ctx) {
   switch (accepted.state) {
     case accept::outcome::status::stored:
       count(ctx.stats, core::to_string(accepted.applied));
-      if (ctx.stats) ctx.stats->set_last_notification(now_millis());
+      if (ctx.stats) ctx.stats->set_last_notification(core::now_ms());
       co_return status_response("stored", accepted.uuid);
     case accept::outcome::status::duplicate:
       count(ctx.stats, "duplicate");
-      if (ctx.stats) ctx.stats->set_last_notification(now_millis());
+      if (ctx.stats) ctx.stats->set_last_notification(core::now_ms());
       co_return status_response("duplicate", accepted.uuid);
     case accept::outcome::status::refused:
       count(ctx.stats, "rejected");

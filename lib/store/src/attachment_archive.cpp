@@ -4,6 +4,7 @@
 
 #include "attachment_rows.hpp"
 #include "connection.hpp"
+#include "statement_guard.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -11,6 +12,8 @@
 #include <stdexcept>
 
 namespace rcvault::store {
+
+using detail::reset_guard;
 
 std::string_view to_string(archive_state s) noexcept {
   switch (s) {
@@ -47,11 +50,6 @@ SQLite::Database open_queue_connection(const options& o) {
 
 // Resets a statement when leaving scope, so no finished read keeps its
 // snapshot (which would stall WAL checkpoints).
-struct reset_guard {
-  SQLite::Statement& s;
-  ~reset_guard() { s.tryReset(); }
-};
-
 }  // namespace
 
 struct attachment_queue::impl {

@@ -1,16 +1,12 @@
 #include "attachment_rows.hpp"
 
 #include "record_columns.hpp"
+#include "statement_guard.hpp"
 
 #include <set>
 
 namespace rcvault::store::detail {
 namespace {
-
-struct reset_guard {
-  SQLite::Statement& s;
-  ~reset_guard() { s.tryReset(); }
-};
 
 void bind_opt(SQLite::Statement& s, int i, const std::optional<std::string>& v) {
   if (v) s.bind(i, *v);

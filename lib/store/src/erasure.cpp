@@ -8,8 +8,10 @@
 #include "message_removal.hpp"
 #include "message_rows.hpp"
 #include "raw_codec.hpp"
+#include "statement_guard.hpp"
 #include "tombstones.hpp"
 #include "rcvault/core/phone.hpp"
+#include "rcvault/core/time.hpp"
 #include "rcvault/log/log.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -26,6 +28,8 @@
 #include <vector>
 
 namespace rcvault::store {
+
+using detail::reset_guard;
 namespace {
 
 // Messages (or event rows, dead letters) per transaction: each stays well
@@ -45,16 +49,6 @@ constexpr std::chrono::milliseconds writer_gap{120};
 
 // Thrown when the database lacks the erasure tables (migration 0008).
 struct not_migrated {};
-
-core::millis now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-struct reset_guard {
-  SQLite::Statement& s;
-  ~reset_guard() { s.tryReset(); }
-};
 
 std::string blob_of(const SQLite::Column& c) {
   if (c.isNull()) return {};
@@ -79,7 +73,7 @@ class eraser {
     if (db_.execAndGet("SELECT count(*) FROM sqlite_master WHERE name='erased_numbers'").getInt() == 0)
       throw not_migrated{};
     if (r_.phone_number) keys_ = core::phone_query_keys(*r_.phone_number);
-    now_ = now_ms();
+    now_ = core::now_ms();
   }
 
   erase_counts run() {

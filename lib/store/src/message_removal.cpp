@@ -1,6 +1,7 @@
 #include "message_removal.hpp"
 
 #include "counter_names.hpp"
+#include "statement_guard.hpp"
 #include "rcvault/log/log.hpp"
 #include "rcvault/store/attachment_archive.hpp"
 
@@ -10,11 +11,6 @@
 
 namespace rcvault::store::detail {
 namespace {
-
-struct reset_guard {
-  SQLite::Statement& s;
-  ~reset_guard() { s.tryReset(); }
-};
 
 struct doomed {
   std::int64_t row = 0;

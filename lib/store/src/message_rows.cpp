@@ -1,5 +1,6 @@
 #include "message_rows.hpp"
 
+#include "statement_guard.hpp"
 #include "rcvault/core/phone.hpp"
 
 #include <string>
@@ -65,11 +66,6 @@ void bind_opt(SQLite::Statement& s, int i, const std::optional<std::string>& v) 
 
 // Resets a statement when leaving scope, so no finished or abandoned read
 // keeps its snapshot (which would stall WAL checkpoints).
-struct reset_guard {
-  SQLite::Statement& s;
-  ~reset_guard() { s.tryReset(); }
-};
-
 }  // namespace
 
 message_rows::message_rows(SQLite::Database& db)

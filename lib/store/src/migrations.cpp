@@ -131,11 +131,6 @@ void run_statements(SQLite::Database& db, const migration& m, const migration_pr
   sqlite3_progress_handler(db.getHandle(), 0, nullptr, nullptr);
 }
 
-core::millis now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 core::result<std::vector<migration_info>> read_status(SQLite::Database& db, std::span<const migration> known) {
@@ -199,7 +194,7 @@ core::result<std::vector<migration_info>> apply_pending(SQLite::Database& db, st
     ins.bind(1, m.version);
     ins.bind(2, std::string(m.name));
     ins.bind(3, std::string(m.checksum));
-    ins.bind(4, static_cast<std::int64_t>(now_ms()));
+    ins.bind(4, static_cast<std::int64_t>(core::now_ms()));
     ins.exec();
     tx.commit();
   }

@@ -1,5 +1,6 @@
 #include "raw_dictionary.hpp"
 
+#include "rcvault/core/time.hpp"
 #include "rcvault/log/log.hpp"
 
 #include <SQLiteCpp/Statement.h>
@@ -31,9 +32,7 @@ std::optional<trained_dictionary> train_raw_dictionary(const std::vector<std::st
 }
 
 std::int64_t insert_raw_dictionary(SQLite::Database& db, const trained_dictionary& d) {
-  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+  const auto now = core::now_ms();
   SQLite::Statement s(db,
                       "INSERT INTO raw_dictionaries(created_at, samples, bytes) VALUES(?1, ?2, ?3)");
   s.bind(1, static_cast<std::int64_t>(now));

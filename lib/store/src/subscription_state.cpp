@@ -1,6 +1,7 @@
 #include "rcvault/store/subscription_state.hpp"
 
 #include "connection.hpp"
+#include "rcvault/core/time.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -9,11 +10,6 @@
 
 namespace rcvault::store {
 namespace {
-
-core::millis now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -37,7 +33,7 @@ void write_subscription(const options& opts, const subscription_record& r) {
   up.bind(2, r.subscription_id);
   up.bind(3, r.token_sha256);
   up.bind(4, static_cast<std::int64_t>(r.created_at));
-  up.bind(5, static_cast<std::int64_t>(now_ms()));
+  up.bind(5, static_cast<std::int64_t>(core::now_ms()));
   up.exec();
 }
 

@@ -1,5 +1,7 @@
 #include "sync_rows.hpp"
 
+#include "rcvault/core/time.hpp"
+
 #include <charconv>
 #include <chrono>
 
@@ -82,9 +84,7 @@ void apply_sync_checkpoint(SQLite::Database& db, const sync_checkpoint& cp) {
     s.bind(11);
     s.bind(12);
   }
-  s.bind(13, static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                           std::chrono::system_clock::now().time_since_epoch())
-                                           .count()));
+  s.bind(13, static_cast<std::int64_t>(core::now_ms()));
   s.exec();
 }
 

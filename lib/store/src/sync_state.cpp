@@ -2,6 +2,7 @@
 
 #include "connection.hpp"
 #include "sync_rows.hpp"
+#include "rcvault/core/time.hpp"
 #include "rcvault/log/log.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -16,11 +17,6 @@
 
 namespace rcvault::store {
 namespace {
-
-core::millis now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string host_name() {
   char buf[256] = {};
@@ -76,7 +72,7 @@ core::result<void> acquire_sync_lease(const options& opts, const std::string& ho
   auto db = detail::open_connection(opts, detail::role::existing);
   db.exec("BEGIN IMMEDIATE");
   transaction_guard guard{db};
-  const core::millis now = now_ms();
+  const core::millis now = core::now_ms();
   {
     SQLite::Statement q(db, "SELECT holder, heartbeat FROM sync_lease WHERE id=1");
     if (q.executeStep()) {
@@ -106,7 +102,7 @@ bool renew_sync_lease(const options& opts, const std::string& holder) {
   auto db = detail::open_connection(opts, detail::role::existing);
   SQLite::Statement up(db, "UPDATE sync_lease SET heartbeat=?2 WHERE id=1 AND holder=?1");
   up.bind(1, holder);
-  up.bind(2, static_cast<std::int64_t>(now_ms()));
+  up.bind(2, static_cast<std::int64_t>(core::now_ms()));
   return up.exec() == 1;
 }
 

@@ -1,5 +1,6 @@
 #include "tombstones.hpp"
 
+#include "statement_guard.hpp"
 #include "rcvault/core/phone.hpp"
 
 #include <openssl/evp.h>
@@ -9,11 +10,6 @@
 
 namespace rcvault::store::detail {
 namespace {
-
-struct reset_guard {
-  SQLite::Statement& s;
-  ~reset_guard() { s.tryReset(); }
-};
 
 constexpr std::size_t shortest_number = 7;
 constexpr std::size_t longest_number = 15;  // E.164

@@ -1,6 +1,7 @@
 #include "rcvault/subscription/keeper.hpp"
 
 #include "api_calls.hpp"
+#include "rcvault/core/time.hpp"
 #include "rcvault/log/log.hpp"
 #include "rcvault/store/subscription_state.hpp"
 #include "rcvault/subscription/filters.hpp"
@@ -20,11 +21,6 @@ namespace {
 namespace asio = boost::asio;
 using ringcentral::api_error;
 using clock = std::chrono::steady_clock;
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 asio::awaitable<bool> cancelled() {
   auto cs = co_await asio::this_coro::cancellation_state;
@@ -83,7 +79,7 @@ struct keeper::impl {
 
   void remember(const info& i, const std::string& hash) {
     try {
-      store::write_subscription(o.store, {o.address, i.id, hash, now_ms()});
+      store::write_subscription(o.store, {o.address, i.id, hash, core::now_ms()});
     } catch (const std::exception& e) {
       log::warning("subscription: could not store the subscription error=\"{}\"", e.what());
     }
@@ -103,7 +99,7 @@ struct keeper::impl {
 asio::awaitable<outcome> keeper::impl::check(ringcentral::client& c) {
   {
     std::lock_guard lock(m);
-    shown.last_check_ms = now_ms();
+    shown.last_check_ms = core::now_ms();
   }
   if (!o.verification_token) {
     show_error({0, "no_verification_token",
@@ -217,7 +213,7 @@ asio::awaitable<outcome> keeper::impl::check(ringcentral::client& c) {
     co_return outcome::mended;
   }
   const std::int64_t lifetime = lifetime_s.value_or(o.expires_in.count());
-  if (expires_at && *expires_at - now_ms() < lifetime * 1000 / 10) {
+  if (expires_at && *expires_at - core::now_ms() < lifetime * 1000 / 10) {
     auto r = co_await detail::renew_subscription(c, found->id);
     if (!r) {
       show_error(r.error());
@@ -263,7 +259,7 @@ asio::awaitable<void> keeper::run(ringcentral::client& client) {
       failures = 0;
       if (me.expires_at) {
         const std::int64_t lifetime = me.lifetime_s.value_or(me.o.expires_in.count());
-        const auto until_renewal = std::chrono::milliseconds(*me.expires_at - lifetime * 1000 / 10 - now_ms());
+        const auto until_renewal = std::chrono::milliseconds(*me.expires_at - lifetime * 1000 / 10 - core::now_ms());
         wait = std::min<clock::duration>(wait, std::max<clock::duration>(until_renewal, std::chrono::seconds(1)));
       }
     }
@@ -278,7 +274,7 @@ asio::awaitable<void> keeper::look(ringcentral::client& client) {
   auto& me = *impl_;
   {
     std::lock_guard lock(me.m);
-    me.shown.last_check_ms = now_ms();
+    me.shown.last_check_ms = core::now_ms();
   }
   auto r = co_await detail::list_subscriptions(client);
   if (!r) {

@@ -16,11 +16,6 @@ namespace {
 
 constexpr std::string_view sync_endpoint = "/restapi/v1.0/account/~/extension/{extensionId}/message-sync";
 
-core::millis now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // Why a pass stopped early.
 enum class stop_kind { token_refused, forbidden, gone, transient, permanent, store, cancelled };
 
@@ -223,7 +218,7 @@ struct mailbox_engine::pass {
       if (step.done) {
         st.sync_token = cur.first_token;
         st.full.reset();
-        st.last_full_sync = st.last_sync = now_ms();
+        st.last_full_sync = st.last_sync = core::now_ms();
         st.state = store::mailbox_state::idle;
         st.error.reset();
       } else {
@@ -251,7 +246,7 @@ struct mailbox_engine::pass {
       if (more) {
         st.state = store::mailbox_state::syncing;
       } else {
-        st.last_sync = now_ms();
+        st.last_sync = core::now_ms();
         st.state = store::mailbox_state::idle;
         st.error.reset();
       }
@@ -272,7 +267,7 @@ mailbox_engine::~mailbox_engine() { relay_->close(); }
 core::millis mailbox_engine::full_sync_from() const {
   core::millis from = opts_.since;
   if (opts_.retention_days)
-    from = std::max(from, now_ms() - static_cast<core::millis>(*opts_.retention_days) * 86'400'000);
+    from = std::max(from, core::now_ms() - static_cast<core::millis>(*opts_.retention_days) * 86'400'000);
   return from;
 }
 

@@ -4,6 +4,7 @@
 // contents, and a recount of what the counters claim.
 
 #include "store_test_support.hpp"
+#include "rcvault/core/time.hpp"
 #include "rcvault/store/attachment_archive.hpp"
 
 #include <gtest/gtest.h>
@@ -17,10 +18,7 @@
 
 namespace rcvault::test {
 
-inline core::millis wall_now() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+inline core::millis wall_now() { return core::now_ms(); }
 
 // An SMS from `from` to `to` created at `created`, with `text`.
 inline core::message sms(const std::string& id, const std::string& from, const std::string& to, core::millis created,

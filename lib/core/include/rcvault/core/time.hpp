@@ -15,6 +15,10 @@ namespace rcvault::core {
 // epoch (fraction truncated to ms), or nullopt for anything malformed or out of range.
 std::optional<millis> parse_iso8601(std::string_view s, bool assume_utc_without_zone = false) noexcept;
 
+// The wall clock now, in milliseconds since the epoch (what received_at,
+// updated_at and the like store).
+millis now_ms() noexcept;
+
 // Formats as "YYYY-MM-DDTHH:MM:SS.mmmZ" (UTC); times outside the years
 // 0000..9999 are clamped to that range.
 std::string format_iso8601(millis t);
