@@ -10,8 +10,10 @@
 #include "raw_codec.hpp"
 #include "raw_dictionary.hpp"
 #include "retention.hpp"
+#include "statement_guard.hpp"
 #include "sync_rows.hpp"
 #include "tombstones.hpp"
+#include "rcvault/core/time.hpp"
 #include "rcvault/core/version_fold.hpp"
 #include "rcvault/log/log.hpp"
 
@@ -27,16 +29,6 @@
 
 namespace rcvault::store::detail {
 namespace {
-
-struct reset_guard {
-  SQLite::Statement& s;
-  ~reset_guard() { s.tryReset(); }
-};
-
-core::millis now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Counter deltas of one batch, written just before COMMIT and dropped on ROLLBACK.
 class counter_deltas {
@@ -80,7 +72,7 @@ class applier {
   // back) when any statement or the COMMIT failed.
   bool apply(std::vector<work>& batch, std::vector<write_result>& results) {
     counter_deltas counters;
-    now_ = now_ms();
+    now_ = core::now_ms();
     install_trained_dictionary();
     try {
       db_.exec("BEGIN IMMEDIATE");
@@ -106,12 +98,21 @@ class applier {
     }
   }
 
-  bool retain(core::millis cutoff, std::int64_t most) {
+  bool retain(core::millis cutoff, const detail::retention_pace& pace) {
     counter_deltas counters;
     detail::retention_result r;
+    const auto from = std::chrono::steady_clock::now();
     try {
       db_.exec("BEGIN IMMEDIATE");
-      r = retention_.step(cutoff, most, count_into(counters));
+      for (auto pieces = (pace.most + pace.piece - 1) / pace.piece; pieces > 0; --pieces) {
+        const auto piece = retention_.step(cutoff, pace.piece, count_into(counters));
+        r.messages += piece.messages;
+        r.unnormalised_events += piece.unnormalised_events;
+        r.rejected += piece.rejected;
+        r.more = piece.more;
+        if (!piece.more) break;
+        if (pace.budget.count() && std::chrono::steady_clock::now() - from >= pace.budget) break;
+      }
       write_counters(counters);
       db_.exec("COMMIT");
     } catch (const std::exception& e) {
@@ -372,6 +373,6 @@ bool batch_applier::apply(std::vector<work>& batch, std::vector<write_result>& r
   return impl_->a.apply(batch, results);
 }
 
-bool batch_applier::retain(core::millis cutoff, std::int64_t most) { return impl_->a.retain(cutoff, most); }
+bool batch_applier::retain(core::millis cutoff, const retention_pace& pace) { return impl_->a.retain(cutoff, pace); }
 
 }  // namespace rcvault::store::detail

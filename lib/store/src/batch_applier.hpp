@@ -2,6 +2,7 @@
 // Applies one batch of the writer's queue in one IMMEDIATE transaction (the
 // writer thread only; docs/ingest.md, "Group commit").
 
+#include "retention.hpp"
 #include "submission_queue.hpp"
 #include "rcvault/store/options.hpp"
 #include "rcvault/store/writer.hpp"
@@ -33,12 +34,12 @@ class batch_applier {
   bool apply(std::vector<work>& batch, std::vector<write_result>& results);
 
   // One retention step (options::retention_days) in its own transaction:
-  // removes at most `most` messages created before `cutoff`, old unnormalised
-  // events and dead letters (retention.hpp), then deletes the content files
+  // removes messages created before `cutoff`, old unnormalised events and
+  // dead letters, as much as `pace` allows (retention.hpp), then deletes the content files
   // no stored attachment uses any more. Returns whether more is left (false
   // too when the step failed: it rolled back and is logged; the next timer
   // tries again). Throws nothing of SQLite's.
-  bool retain(core::millis cutoff, std::int64_t most);
+  bool retain(core::millis cutoff, const retention_pace& pace);
 
  private:
   struct impl;

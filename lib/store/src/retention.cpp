@@ -1,16 +1,12 @@
 #include "retention.hpp"
 
 #include "message_rows.hpp"
+#include "statement_guard.hpp"
 
 #include <vector>
 
 namespace rcvault::store::detail {
 namespace {
-
-struct reset_guard {
-  SQLite::Statement& s;
-  ~reset_guard() { s.tryReset(); }
-};
 
 }  // namespace
 

@@ -9,14 +9,26 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <chrono>
 #include <cstdint>
 
 namespace rcvault::store::detail {
 
-// Messages removed per step while the writer is idle: a few hundred keep the
-// step's transaction short; while webhooks arrive, a quarter of that.
-inline constexpr std::int64_t retention_batch = 256;
-inline constexpr std::int64_t retention_busy_batch = 64;
+// How much one retention step (one transaction) removes: pieces of at most
+// `piece` messages until `most` were removed, nothing old is left, or, when
+// `budget` is not zero, the step has run that long.
+struct retention_pace {
+  std::int64_t most;
+  std::int64_t piece;
+  std::chrono::microseconds budget;
+};
+
+// While the writer is idle: a few hundred messages keep the transaction short.
+inline constexpr retention_pace retention_idle_pace{256, 256, std::chrono::microseconds{0}};
+// While webhooks arrive, between two batches: a step holds the next batch
+// back, so it stops after about 3 ms whatever it removed (a step of 64 at
+// once raised the webhook p99 by ~80 %; docs/retention.md).
+inline constexpr retention_pace retention_busy_pace{64, 8, std::chrono::microseconds{3000}};
 
 // What one step did; `more` when the step was full and another should follow.
 struct retention_result {

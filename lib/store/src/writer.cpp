@@ -7,6 +7,7 @@
 #include "submission_queue.hpp"
 #include "thread_name.hpp"
 #include "wal_syncer.hpp"
+#include "rcvault/core/time.hpp"
 #include "rcvault/log/log.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -29,11 +30,6 @@ using detail::pending_attachment_result;
 using detail::pending_checkpoint;
 using detail::pending_write;
 using detail::work;
-
-core::millis now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -196,8 +192,8 @@ struct writer::impl {
   // time of the next: soon while more is left, else retention_idle_gap later
   // (the cutoff moves on with the clock).
   void retention_step(bool quiet) {
-    const auto cutoff = now_ms() - static_cast<core::millis>(*opts.retention_days) * 86'400'000;
-    retention_more = applier.retain(cutoff, quiet ? detail::retention_batch : detail::retention_busy_batch);
+    const auto cutoff = core::now_ms() - static_cast<core::millis>(*opts.retention_days) * 86'400'000;
+    retention_more = applier.retain(cutoff, quiet ? detail::retention_idle_pace : detail::retention_busy_pace);
     next_retention = std::chrono::steady_clock::now() + (retention_more ? retention_busy_gap : retention_idle_gap);
   }
 
@@ -252,7 +248,7 @@ struct writer::impl {
   // the last one left more to remove.
   std::chrono::steady_clock::time_point next_retention{};
   bool retention_more = false;
-  static constexpr std::chrono::milliseconds retention_busy_gap{1000};
+  static constexpr std::chrono::milliseconds retention_busy_gap{250};
   static constexpr std::chrono::seconds retention_idle_gap{30};
 
   mutable std::mutex mu;
@@ -298,7 +294,7 @@ bool writer::submit(core::notification&& n, std::function<void(const write_resul
   {
     std::lock_guard lk(impl_->mu);
     if (!impl_->stopping && impl_->queue.has_room(l)) {
-      impl_->queue.push(pending_write{std::move(n), std::move(done), now_ms()}, l);
+      impl_->queue.push(pending_write{std::move(n), std::move(done), core::now_ms()}, l);
       impl_->stats.queue_depth = impl_->queue.size();
       impl_->stats.background_depth = impl_->queue.background_size();
       impl_->cv.notify_one();
@@ -332,7 +328,7 @@ void writer::when_room(std::function<void()> wake) {
 void writer::reject(rejected_request r) {
   std::lock_guard lk(impl_->mu);
   if (impl_->stopping || !impl_->queue.has_room(lane::webhook)) return;
-  if (r.received_at == 0) r.received_at = now_ms();
+  if (r.received_at == 0) r.received_at = core::now_ms();
   if (r.head.size() > 256) r.head.resize(256);
   impl_->queue.push(std::move(r), lane::webhook);
   impl_->stats.queue_depth = impl_->queue.size();

@@ -4,6 +4,8 @@
 // the counters true, and refuses late updates of what it removed.
 #include "erasure_support.hpp"
 
+#include <fmt/format.h>
+
 #include <set>
 
 namespace {
@@ -101,6 +103,67 @@ TEST(Retention, RemovesExactlyTheOldMessagesAndCountersAgree) {
   EXPECT_TRUE(std::filesystem::exists(store::content_path(files, std::string(64, 'b'))));
   test::expect_counters_match_rows(opts);
   EXPECT_EQ(counter(opts, "messages.type.Fax"), 0);
+}
+
+// While webhooks keep arriving the writer removes in short steps (at most 64
+// messages, pieces of 8 for at most 3 ms: retention.hpp) between batches; the
+// end is the same: every old message gone with its content file, every
+// webhook stored, the counters true.
+TEST(Retention, RemovesEverythingInShortStepsWhileWebhooksArrive) {
+  test::temp_dir dir;
+  auto opts = test::migrated_options(dir);
+  const auto files = dir / "attachments";
+  test::fake_bodies bodies;
+  const auto now = test::wall_now();
+  constexpr int old_count = 200;  // more than three busy steps
+  core::attachment a;
+  a.id = "att";
+  a.uri = "https://media.example/att";
+  a.type = "MmsAttachment";
+  auto sha = [](int i) { return fmt::format("{:064x}", i + 1); };
+  {
+    store::writer w(opts, bodies.renormaliser());
+    w.start();
+    for (int i = 0; i < old_count; ++i) {
+      const auto id = "old" + std::to_string(i);
+      auto m = test::sms(id, "+16505550100", "+12125550000", now - 40 * day + i, "old text");
+      m.attachments = std::vector<core::attachment>{a};
+      ASSERT_EQ(test::submit_and_wait(w, test::raw_notification("uo" + std::to_string(i), m)).status,
+                store::write_status::stored);
+      test::store_content(w, files, query_int(opts, "SELECT id FROM messages WHERE rc_id='" + id + "'"), "att", sha(i),
+                          "content " + std::to_string(i));
+    }
+    w.stop();
+  }
+
+  auto with_retention = opts;
+  with_retention.retention_days = 30;
+  with_retention.attachments_dir = files;
+  store::writer w(with_retention, bodies.renormaliser());
+  int sent = 0;
+  auto webhook = [&] {
+    const int i = sent++;
+    auto m = test::sms("new" + std::to_string(i), "+14155550123", "+12125550000", now - day + i, "fresh text");
+    return test::raw_notification("un" + std::to_string(i), m);
+  };
+  // Queued before the writer starts, so that its first retention step already
+  // sees webhooks arriving and takes the busy pace.
+  w.submit(webhook(), nullptr);
+  w.start();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (counter(opts, "retention.messages") < old_count && std::chrono::steady_clock::now() < deadline)
+    ASSERT_EQ(test::submit_and_wait(w, webhook()).status, store::write_status::stored);
+  w.stop();
+
+  EXPECT_EQ(counter(opts, "retention.messages"), old_count);
+  EXPECT_EQ(query_int(opts, "SELECT count(*) FROM messages WHERE rc_id LIKE 'old%'"), 0);
+  EXPECT_EQ(query_int(opts, "SELECT count(*) FROM messages WHERE rc_id LIKE 'new%'"), sent);
+  EXPECT_GT(sent, 1);
+  int left_files = 0;
+  for (int i = 0; i < old_count; ++i) left_files += std::filesystem::exists(store::content_path(files, sha(i)));
+  EXPECT_EQ(left_files, 0);
+  EXPECT_EQ(test::fts_index_disagreement(opts), "");
+  test::expect_counters_match_rows(opts);
 }
 
 TEST(Retention, WithoutRetentionDaysNothingIsRemoved) {
