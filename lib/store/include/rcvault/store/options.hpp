@@ -32,9 +32,11 @@ struct options {
   std::size_t queue_max = 8192;                // waiting notifications; beyond: unavailable
   // Most background-lane items (import, Message Sync) in one batch while
   // webhooks arrive (one queued within the last second), so that a webhook
-  // item never waits behind a commit of a whole batch of synced records.
-  // Without webhooks the background lane fills batches up to batch_max.
-  std::size_t background_batch_max = 128;
+  // item never waits behind a commit of many synced records: with 16 the
+  // webhook p99 during a full sync stayed within 1.7x of idle, with 128 it
+  // was 3x (docs/performance.md). Without webhooks the background lane
+  // fills batches up to batch_max.
+  std::size_t background_batch_max = 16;
   std::size_t rejected_max = 10000;            // dead-letter cap: oldest rows go beyond it
   std::chrono::milliseconds busy_timeout{5000};
   // The writer connection's page cache (PRAGMA cache_size), in KiB: it keeps
