@@ -35,11 +35,17 @@ class key_walk {
   // Moves to the first key at or beyond `target` in walk order: steps a few
   // times (cheap when keys are dense), else restarts the statement there.
   void seek(std::int64_t target) {
-    constexpr int steps_before_restart = 16;
-    for (int i = 0; i < steps_before_restart && key_ && before(*key_, target); ++i) step();
-    if (!key_ || !before(*key_, target)) return;
+    if (step_towards(target)) return;
     if (desc_) start(lo_, target == std::numeric_limits<std::int64_t>::max() ? target : target + 1);
     else start(target, hi_);
+  }
+
+  // Steps a few times towards `target`; whether the walk is now at or
+  // beyond it (or past its end).
+  bool step_towards(std::int64_t target) {
+    constexpr int steps = 16;
+    for (int i = 0; i < steps && key_ && before(*key_, target); ++i) step();
+    return !key_ || !before(*key_, target);
   }
 
  private:
@@ -99,30 +105,52 @@ std::vector<detail::stored_message> reader::impl::merged_walk(const message_quer
       if (w.key() && (!k || before(*w.key(), *k))) k = w.key();
     return k;
   };
+  // Whether the words match the message of sort key :key: one FTS probe.
+  auto& has_words = stmt("SELECT 1 FROM messages_fts WHERE messages_fts MATCH :match AND rowid = :key");
+  auto words_at = [&](std::int64_t key) {
+    has_words.reset();
+    has_words.bind(":match", match);
+    has_words.bind(":key", key);
+    const bool found = has_words.executeStep();
+    has_words.reset();
+    return found;
+  };
   auto& probe = stmt(probe_sql);
+  // The message of `key`, which has the number and the words, if the other
+  // filters take it; false once the page is full.
+  auto take = [&](std::int64_t key) {
+    probe.reset();
+    bind(probe);
+    probe.bind(":key", key);
+    if (probe.executeStep()) rows.push_back(detail::read_message_row(probe));
+    probe.reset();
+    return rows.size() < q.limit;
+  };
+  auto next_phones = [&](std::int64_t key) {
+    for (auto& w : phones)
+      if (w.key() && *w.key() == key) w.next();
+  };
   for (;;) {
     const auto p = phone_key();
     if (!p || !text.key()) break;
     const std::int64_t t = *text.key();
     if (t == *p) {
-      probe.reset();
-      bind(probe);
-      probe.bind(":key", t);
-      if (probe.executeStep()) {
-        rows.push_back(detail::read_message_row(probe));
-        if (rows.size() >= q.limit) break;
-      }
-      for (auto& w : phones)
-        if (w.key() && *w.key() == t) w.next();
+      if (!take(t)) break;
+      next_phones(t);
       text.next();
     } else if (before(t, *p)) {
-      text.seek(*p);
+      // The words' walk is behind. Where the number's keys are far apart in
+      // it (a number of a few hundred messages in a large archive), probing
+      // the FTS index for the one key costs a tenth of restarting the walk
+      // there, so the walk stays behind and the next key tries again.
+      if (text.step_towards(*p)) continue;
+      if (words_at(*p) && !take(*p)) break;
+      next_phones(*p);
     } else {
       for (auto& w : phones)
         if (w.key() && before(*w.key(), t)) w.seek(t);
     }
   }
-  probe.reset();
   return rows;
 }
 
