@@ -165,8 +165,9 @@ int run(int argc, char** argv) {
       "erase", "Erase everything about a number, a message or what is older than a date (docs/retention.md)");
   add_config_flag(*erase, cl);
   add_db_flag(*erase, cl);
-  auto* by_number = erase->add_option("--phone-number", cl.erase.phone_number, "Messages where this number is a party")
-                        ->type_name("N");
+  auto* by_number =
+      erase->add_option("--phone-number", cl.erase.phone_number, "Messages where this number is a party or written")
+          ->type_name("N");
   auto* by_id = erase->add_option("--message-id", cl.erase.message_id, "The message with this RingCentral id")
                     ->type_name("ID");
   auto* by_time = erase->add_option("--before", cl.erase.before, "Messages created before this ISO 8601 date or time")

@@ -1,5 +1,6 @@
 // store::erase (docs/retention.md): tombstones first, then the matching
-// messages, unnormalised events and dead letters in short transactions of
+// messages (for a number: where it is a party, and those whose raw events
+// write it anywhere), unnormalised events and dead letters in short transactions of
 // their own on a secure_delete connection, then the full-text index merged
 // in small steps and the WAL truncated.
 #include "rcvault/store/erasure.hpp"
@@ -20,6 +21,7 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <map>
 #include <stdexcept>
@@ -65,6 +67,20 @@ std::string without_separators(std::string_view text) {
   return out;
 }
 
+bool is_digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
+
+// Whether `key` (a number's digits) occurs in `text` as a number of its own:
+// no digit right before or after it, so that "6505550100" is not found
+// inside a message id such as "1724650555010012".
+bool has_number(std::string_view text, std::string_view key) {
+  for (auto at = text.find(key); at != std::string_view::npos; at = text.find(key, at + 1)) {
+    const bool digit_before = at > 0 && is_digit(text[at - 1]);
+    const bool digit_after = at + key.size() < text.size() && is_digit(text[at + key.size()]);
+    if (!digit_before && !digit_after) return true;
+  }
+  return false;
+}
+
 class eraser {
  public:
   eraser(const options& o, const erase_request& r, const std::filesystem::path& dir)
@@ -79,8 +95,12 @@ class eraser {
   erase_counts run() {
     if (r_.dry_run) return count_only();
     write_tombstones();
+    // One scan of the raw events, after the tombstones (the writer refuses
+    // what they name from then on).
+    const auto scan = scan_events();
+    if (r_.phone_number) collect_number_messages(scan.messages);
     remove_messages();
-    remove_events();
+    remove_events(scan.orphans);
     remove_dead_letters();
     // Also when nothing is left to remove: a run after one whose merge
     // stopped at its bound (under steady ingest) finishes it.
@@ -92,19 +112,38 @@ class eraser {
 
  private:
   // The row ids of the messages the request names, as a subquery (its
-  // parameters ?1.. bound by bind_ids).
+  // parameters ?1.. bound by bind_ids). For a number: the ones
+  // collect_number_messages() listed that are still stored.
   std::string ids_sql() const {
     if (r_.message_id) return "SELECT id FROM messages WHERE rc_id = ?1";
     if (r_.before) return "SELECT id FROM messages WHERE sort_key < ?1";
-    std::string in;
-    for (std::size_t i = 0; i < keys_.size(); ++i) in += (i ? ",?" : "?") + std::to_string(i + 1);
-    return "SELECT DISTINCT message_id FROM parties WHERE digits IN (" + in + ")";
+    return "SELECT id FROM messages WHERE id IN (SELECT id FROM temp.erase_ids)";
   }
   void bind_ids(SQLite::Statement& s) const {
     if (r_.message_id) s.bind(1, *r_.message_id);
     else if (r_.before) s.bind(1, static_cast<std::int64_t>(*r_.before * detail::keys_per_ms));
-    else
-      for (std::size_t i = 0; i < keys_.size(); ++i) s.bind(static_cast<int>(i + 1), keys_[i]);
+  }
+
+  // Lists in temp.erase_ids the messages a number's erasure removes: those
+  // where it is a party, and those whose raw events write it anywhere (in
+  // the text, in a field rcvault does not read): a raw event is kept
+  // byte-exact or not at all. Run after the tombstones, so the writer adds
+  // no new message with the number as a party meanwhile.
+  void collect_number_messages(const std::vector<std::int64_t>& mentioned) {
+    db_.exec("CREATE TEMP TABLE IF NOT EXISTS erase_ids(id INTEGER PRIMARY KEY)");
+    db_.exec("DELETE FROM temp.erase_ids");
+    std::string in;
+    for (std::size_t i = 0; i < keys_.size(); ++i) in += (i ? ",?" : "?") + std::to_string(i + 1);
+    SQLite::Statement parties(db_, "INSERT OR IGNORE INTO temp.erase_ids(id) "
+                                   "SELECT DISTINCT message_id FROM parties WHERE digits IN (" + in + ")");
+    for (std::size_t i = 0; i < keys_.size(); ++i) parties.bind(static_cast<int>(i + 1), keys_[i]);
+    parties.exec();
+    SQLite::Statement add(db_, "INSERT OR IGNORE INTO temp.erase_ids(id) VALUES(?1)");
+    for (const auto row : mentioned) {
+      add.tryReset();
+      add.bind(1, static_cast<std::int64_t>(row));
+      add.exec();
+    }
   }
 
   // Whether a raw payload or dead letter without a message names what is erased.
@@ -113,7 +152,7 @@ class eraser {
     if (r_.message_id) return text.find("\"" + *r_.message_id + "\"") != std::string_view::npos;
     const auto plain = without_separators(text);
     for (const auto& k : keys_)
-      if (text.find(k) != std::string_view::npos || plain.find(k) != std::string::npos) return true;
+      if (has_number(text, k) || has_number(plain, k)) return true;
     return false;
   }
 
@@ -125,6 +164,8 @@ class eraser {
 
   erase_counts count_only() {
     SQLite::Transaction read(db_, SQLite::TransactionBehavior::DEFERRED);
+    const auto scan = scan_events();
+    if (r_.phone_number) collect_number_messages(scan.messages);
     const auto ids = ids_sql();
     counts_.messages = count_of("SELECT count(*) FROM (" + ids + ")");
     counts_.events = count_of("SELECT count(*) FROM events WHERE message_id IN (" + ids + ")");
@@ -134,7 +175,7 @@ class eraser {
         "SELECT count(DISTINCT sha256) FROM attachment_archive WHERE state = 'stored' AND message_id IN (" + ids +
         ") AND sha256 NOT IN (SELECT sha256 FROM attachment_archive WHERE state = 'stored' AND sha256 IS NOT NULL "
         "AND message_id NOT IN (" + ids + "))");
-    counts_.events += static_cast<std::int64_t>(matching_events().size());
+    counts_.events += static_cast<std::int64_t>(scan.orphans.size());
     counts_.rejected = static_cast<std::int64_t>(matching_dead_letters().size());
     counts_.tombstones = r_.phone_number ? static_cast<std::int64_t>(keys_.size()) : 1;
     read.commit();
@@ -242,14 +283,21 @@ class eraser {
     }
   }
 
-  // Event rows without a message whose raw payload names what is erased,
-  // read in chunks outside any write transaction.
-  std::vector<std::int64_t> matching_events() {
-    std::vector<std::int64_t> found;
+  // What the raw events name: event rows without a message whose payload
+  // names what is erased (`orphans`), and, for a number, the messages with
+  // an event whose payload writes it (`messages`). Reads every event row,
+  // decoded, in chunks, outside any write transaction.
+  struct scanned {
+    std::vector<std::int64_t> orphans;
+    std::vector<std::int64_t> messages;
+  };
+  scanned scan_events() {
+    scanned found;
     detail::raw_codec codec(db_);
-    SQLite::Statement q(db_,
-                        "SELECT id, raw, raw_dict, received_at FROM events WHERE id > ?1 AND message_id IS NULL "
-                        "ORDER BY id LIMIT ?2");
+    // Only events without a message can name a message id or a time alone;
+    // a number is looked for in every event.
+    SQLite::Statement q(db_, std::string("SELECT id, raw, raw_dict, received_at, message_id FROM events WHERE id > ?1") +
+                                 (r_.phone_number ? "" : " AND message_id IS NULL") + " ORDER BY id LIMIT ?2");
     std::int64_t after = 0;
     for (;;) {
       reset_guard g{q};
@@ -262,7 +310,9 @@ class eraser {
         std::optional<std::int64_t> dict;
         if (!q.getColumn(2).isNull()) dict = q.getColumn(2).getInt64();
         const auto raw = codec.decode(blob_of(q.getColumn(1)), dict);
-        if (names_it(raw, q.getColumn(3).getInt64())) found.push_back(after);
+        if (!names_it(raw, q.getColumn(3).getInt64())) continue;
+        if (q.getColumn(4).isNull()) found.orphans.push_back(after);
+        else found.messages.push_back(q.getColumn(4).getInt64());
       }
       if (rows < scan_chunk) return found;
     }
@@ -276,9 +326,9 @@ class eraser {
     return found;
   }
 
-  void remove_events() {
+  // Removes the event rows `ids` (without a message) in batches.
+  void remove_events(const std::vector<std::int64_t>& ids) {
     detail::message_removal removal(db_);
-    const auto ids = matching_events();
     for (std::size_t i = 0; i < ids.size(); i += erase_batch) {
       const auto end = std::min(ids.size(), i + static_cast<std::size_t>(erase_batch));
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);

@@ -152,6 +152,43 @@ TEST(Erase, NumberLeavesNoTraceAndOtherMessagesStayByteIdentical) {
   EXPECT_EQ(kept_rows(f.opts), before);
 }
 
+// A message between two other numbers whose text writes the erased number
+// goes as a whole (its raw event is kept byte-exact or not at all), and its
+// id is tombstoned; a longer digit run that merely contains the number's
+// digits is not the number.
+TEST(Erase, NumberWrittenInAnotherMessagesTextTakesThatMessage) {
+  erase_fixture f;
+  fill(f);
+  {
+    store::writer w(f.opts, f.bodies.renormaliser());
+    w.start();
+    auto m1 = test::sms("m1", other_number, owner_number, t0 + 5000, "call her on (650) 555-0100 tonight");
+    auto m2 = test::sms("m2", other_number, owner_number, t0 + 6000, "order 16505550100123 shipped");
+    ASSERT_EQ(test::submit_and_wait(w, test::raw_notification("u-m1", m1)).status, store::write_status::stored);
+    ASSERT_EQ(test::submit_and_wait(w, test::raw_notification("u-m2", m2)).status, store::write_status::stored);
+    w.stop();
+  }
+  auto dry = by_number("+1 650 555 0100");
+  dry.dry_run = true;
+  auto would = store::erase(f.opts, dry, f.files);
+  ASSERT_TRUE(would) << would.error().message;
+  EXPECT_EQ(would->messages, 3);  // e1, e2, m1
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages WHERE rc_id = 'm1'"), 1);
+
+  auto done = store::erase(f.opts, by_number("+1 650 555 0100"), f.files);
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_EQ(done->messages, 3);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages WHERE rc_id IN ('e1', 'e2', 'm1')"), 0);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages WHERE rc_id IN ('k1', 'k2', 'm2')"), 3);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM erased_messages WHERE rc_id = 'm1'"), 1);
+  EXPECT_EQ(test::fts_matches(f.opts, "tonight"), 0);
+  EXPECT_EQ(test::fts_matches(f.opts, "shipped"), 1);
+  test::expect_counters_match_rows(f.opts);
+  const auto bytes = test::database_bytes(f.opts);
+  EXPECT_EQ(bytes.find("555-0100"), std::string::npos);
+  EXPECT_EQ(bytes.find("tonight"), std::string::npos);
+}
+
 TEST(Erase, TombstonesRefuseTheNumberAndTheMessageIdsAfterwards) {
   erase_fixture f;
   fill(f);

@@ -25,7 +25,7 @@ struct erase_request {
 
 // What an erasure removed (or, dry run, would remove).
 struct erase_counts {
-  std::int64_t messages = 0;          // message rows
+  std::int64_t messages = 0;          // message rows (for a number: where it is a party or a raw event writes it)
   std::int64_t events = 0;            // raw events (of those messages, and unnormalised ones naming the number)
   std::int64_t parties = 0;
   std::int64_t attachments = 0;       // attachment rows
