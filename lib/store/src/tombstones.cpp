@@ -14,6 +14,9 @@ namespace {
 constexpr std::size_t shortest_number = 7;
 constexpr std::size_t longest_number = 15;  // E.164
 
+bool is_digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
+bool is_separator(char c) { return c == ' ' || c == '(' || c == ')' || c == '-' || c == '.'; }
+
 }  // namespace
 
 std::string number_hash(std::string_view key, std::string_view digits) {
@@ -26,19 +29,35 @@ std::string number_hash(std::string_view key, std::string_view digits) {
 
 std::vector<std::string> digit_runs(std::string_view text) {
   std::vector<std::string> out;
+  auto emit = [&out](std::string run) {
+    if (run.size() < shortest_number || run.size() > longest_number) return;
+    if (run.size() == 11 && run.front() == '1') out.push_back(run.substr(1));
+    out.push_back(std::move(run));
+  };
   std::size_t i = 0;
   while (i < text.size()) {
-    if (!std::isdigit(static_cast<unsigned char>(text[i]))) {
+    if (!is_digit(text[i])) {
       ++i;
       continue;
     }
+    // Groups of digits joined by at most two separators, as people write a
+    // number ("(650) 555-0100", "+1 650 555 0100"): each group as it stands,
+    // and the groups joined.
+    std::string joined;
+    bool separated = false;
     std::size_t j = i;
-    while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j]))) ++j;
-    const auto run = text.substr(i, j - i);
-    if (run.size() >= shortest_number && run.size() <= longest_number) {
-      out.emplace_back(run);
-      if (run.size() == 11 && run.front() == '1') out.emplace_back(run.substr(1));
+    for (;;) {
+      const std::size_t from = j;
+      while (j < text.size() && is_digit(text[j])) ++j;
+      emit(std::string(text.substr(from, j - from)));
+      joined.append(text.substr(from, j - from));
+      std::size_t k = j;
+      while (k < text.size() && k - j < 2 && is_separator(text[k])) ++k;
+      if (k == j || k >= text.size() || !is_digit(text[k])) break;
+      separated = true;
+      j = k;
     }
+    if (separated) emit(std::move(joined));
     i = j;
   }
   return out;

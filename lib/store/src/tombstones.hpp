@@ -21,8 +21,10 @@ namespace rcvault::store::detail {
 // HMAC-SHA256 of `digits` under `key`: the 32 bytes erased_numbers keeps.
 std::string number_hash(std::string_view key, std::string_view digits);
 
-// The digit runs of `text` that could be a phone number (7 to 15 digits),
-// each as it stands; for an 11-digit run starting with 1 also its last 10.
+// The digit runs of `text` that could be a phone number (7 to 15 digits):
+// each as it stands, and groups joined by at most two of " ()-." as one
+// ("(650) 555-0100" gives 6505550100); for an 11-digit run starting with 1
+// also its last 10.
 std::vector<std::string> digit_runs(std::string_view text);
 
 // The writer's view of the tombstones, on its connection. refresh() once per

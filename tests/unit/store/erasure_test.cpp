@@ -213,14 +213,17 @@ TEST(Erase, TombstonesRefuseTheNumberAndTheMessageIdsAfterwards) {
   un.raw = "{\"body\":{\"to\":[{\"phoneNumber\":\"6505550100\"}]}}";
   un.unnormalised_reason = "no id";
   EXPECT_EQ(test::submit_and_wait(w, un).status, store::write_status::duplicate);
+  // A new message between others that writes the number as people do.
+  auto mention = test::sms("k6", other_number, owner_number, t0 + 9500, "ring her on (650) 555-0100");
+  EXPECT_EQ(test::submit_and_wait(w, test::raw_notification("u-k6", mention)).status, store::write_status::duplicate);
   // Others still go in.
   auto other = test::sms("k5", other_number, owner_number, t0 + 9000, "still welcome");
   EXPECT_EQ(test::submit_and_wait(w, test::raw_notification("u-k5", other)).status, store::write_status::stored);
   w.stop();
   EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages WHERE rc_id IN ('e1','e9')"), 0);
-  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM events WHERE uuid IN ('u-e9','u-e1c','u-un2')"), 0);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM events WHERE uuid IN ('u-e9','u-e1c','u-un2','u-k6')"), 0);
   EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages WHERE rc_id='k5'"), 1);
-  EXPECT_EQ(counter(f.opts, "erased.refused"), 3);
+  EXPECT_EQ(counter(f.opts, "erased.refused"), 4);
   EXPECT_EQ(test::database_bytes(f.opts).find("6505550100"), std::string::npos);
 }
 
