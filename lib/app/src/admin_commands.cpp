@@ -224,8 +224,8 @@ int check(const config::config& cfg) {
     if (!problem->empty()) return fail(exit_failure, *problem);
     auto status = store::migration_status(o);
     if (!status) return fail(status.error());
-    std::fputs(fmt::format("ok: config, database {}, integrity_check, schema version {}\n", o.path.string(),
-                           schema_version(*status))
+    std::fputs(fmt::format("ok: config, database {}, integrity_check, raw payloads, schema version {}\n",
+                           o.path.string(), schema_version(*status))
                    .c_str(),
                stdout);
     if (cfg.ringcentral.configured()) return detail::check_api(cfg);

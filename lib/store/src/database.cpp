@@ -2,6 +2,7 @@
 
 #include "connection.hpp"
 #include "migrations.hpp"
+#include "raw_codec.hpp"
 
 #include <SQLiteCpp/Backup.h>
 #include <SQLiteCpp/Statement.h>
@@ -10,6 +11,8 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <optional>
+#include <string_view>
 #include <system_error>
 #include <thread>
 
@@ -18,6 +21,41 @@ namespace {
 
 core::error missing_file(const options& opts) {
   return core::make_error(core::errc::usage, fmt::format("database {}: no such file", opts.path.string()));
+}
+
+// "" when every stored raw payload decodes to the bytes received (a frame
+// whose dictionary is missing, or a corrupt one, would fail /v1/events and
+// a re-fold); else how many do not and the first of them. Reads the events
+// in chunks, each its own read transaction, so serve's checkpoints go on.
+std::string undecodable_payloads(SQLite::Database& db) {
+  constexpr int chunk = 2000;
+  detail::raw_codec codec(db);
+  SQLite::Statement q(db, "SELECT id, uuid, raw, raw_dict FROM events WHERE id > ?1 ORDER BY id LIMIT ?2");
+  std::int64_t after = 0;
+  std::int64_t bad = 0;
+  std::string first;
+  for (int rows = chunk; rows == chunk;) {
+    rows = 0;
+    q.reset();
+    q.bind(1, static_cast<std::int64_t>(after));
+    q.bind(2, chunk);
+    while (q.executeStep()) {
+      ++rows;
+      after = q.getColumn(0).getInt64();
+      const auto raw = q.getColumn(2);
+      const std::string_view stored(static_cast<const char*>(raw.getBlob()), static_cast<std::size_t>(raw.getBytes()));
+      std::optional<std::int64_t> dict;
+      if (!q.getColumn(3).isNull()) dict = q.getColumn(3).getInt64();
+      try {
+        codec.decode(stored, dict);
+      } catch (const std::exception& e) {
+        if (bad++ == 0) first = fmt::format("event {} (uuid {}): {}", after, q.getColumn(1).getString(), e.what());
+      }
+    }
+  }
+  q.reset();
+  if (bad == 0) return {};
+  return fmt::format("{} stored raw payload{} not decode; the first: {}", bad, bad == 1 ? " does" : "s do", first);
 }
 
 }  // namespace
@@ -58,6 +96,7 @@ core::result<std::string> check(const options& opts) {
   for (const auto& m : *status)
     if (!m.applied)
       return fmt::format("database {}: migration {} is pending (run rcvault migrate)", opts.path.string(), m.name);
+  if (auto bad = undecodable_payloads(db); !bad.empty()) return fmt::format("database {}: {}", opts.path.string(), bad);
   return std::string();
 }
 

@@ -4,6 +4,7 @@
 // compression, and after `compact --retrain` changed the dictionary.
 #include "store_test_support.hpp"
 
+#include "rcvault/store/database.hpp"
 #include "rcvault/store/raw_compaction.hpp"
 #include "rcvault/store/reader.hpp"
 
@@ -255,6 +256,26 @@ TEST(RawCodec, MissingDictionaryIsAClearError) {
   ASSERT_FALSE(rep);
   EXPECT_NE(rep.error().message.find("dictionary 1"), std::string::npos) << rep.error().message;
   EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM events WHERE raw_dict = 1"), on_one);
+}
+
+// rcvault check decodes every stored payload: healthy rows pass; a frame
+// whose dictionary is gone, or a corrupt one, is named with how many fail.
+TEST(RawCodec, CheckNamesPayloadsThatDoNotDecode) {
+  fixture f;
+  f.write("a", 20);
+  f.compact(false);
+  auto healthy = store::check(f.opts);
+  ASSERT_TRUE(healthy) << healthy.error().message;
+  EXPECT_EQ(*healthy, "");
+  {
+    SQLite::Database db(f.opts.path.string(), SQLite::OPEN_READWRITE);
+    db.exec("UPDATE events SET raw = x'28b52ffd0058ffffffff', raw_dict = 0 WHERE uuid = 'a-3'");
+    db.exec("UPDATE events SET raw_dict = 99 WHERE uuid = 'a-7'");
+  }
+  auto broken = store::check(f.opts);
+  ASSERT_TRUE(broken) << broken.error().message;
+  EXPECT_NE(broken->find("2 stored raw payloads do not decode"), std::string::npos) << *broken;
+  EXPECT_NE(broken->find("(uuid a-3)"), std::string::npos) << *broken;
 }
 
 TEST(RawCodec, WriterTrainsTheFirstDictionaryByItself) {

@@ -48,8 +48,9 @@ core::result<std::vector<migration_info>> migration_status(const options& opts);
 // True when the schema is current (every embedded migration applied, none unknown).
 bool schema_current(const options& opts);
 
-// Runs PRAGMA integrity_check and the migration checks; returns "" when all is
-// well, else one line naming the problem.
+// Runs PRAGMA integrity_check, the migration checks, and decodes every stored
+// raw payload (docs/storage.md); returns "" when all is well, else one line
+// naming the problem (for payloads: how many do not decode, and the first).
 core::result<std::string> check(const options& opts);
 
 // Online backup (SQLite's backup API) into `out`, consistent while writers run.
