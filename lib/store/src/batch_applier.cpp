@@ -265,12 +265,7 @@ class applier {
         core::notification n;
         n.uuid = events_of_message_.getColumn(0).getString();
         if (!events_of_message_.getColumn(2).isNull()) n.timestamp = events_of_message_.getColumn(2).getInt64();
-        const auto stored_raw = events_of_message_.getColumn(3);
-        const auto dict = events_of_message_.getColumn(4);
-        n.msg = renormalise_(*kind, codec_.decode(std::string_view(static_cast<const char*>(stored_raw.getBlob()),
-                                                                   static_cast<std::size_t>(stored_raw.getBytes())),
-                                                  dict.isNull() ? std::nullopt
-                                                                : std::optional<std::int64_t>(dict.getInt64())));
+        n.msg = renormalise_(*kind, codec_.decode(events_of_message_.getColumn(3), events_of_message_.getColumn(4)));
         if (!n.msg || n.msg->id != stored.msg.id) continue;
         auto key = core::version_of(n);
         versions.push_back({std::move(key), std::move(*n.msg)});

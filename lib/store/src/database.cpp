@@ -11,8 +11,6 @@
 #include <sqlite3.h>
 
 #include <chrono>
-#include <optional>
-#include <string_view>
 #include <system_error>
 #include <thread>
 
@@ -42,12 +40,8 @@ std::string undecodable_payloads(SQLite::Database& db) {
     while (q.executeStep()) {
       ++rows;
       after = q.getColumn(0).getInt64();
-      const auto raw = q.getColumn(2);
-      const std::string_view stored(static_cast<const char*>(raw.getBlob()), static_cast<std::size_t>(raw.getBytes()));
-      std::optional<std::int64_t> dict;
-      if (!q.getColumn(3).isNull()) dict = q.getColumn(3).getInt64();
       try {
-        codec.decode(stored, dict);
+        codec.decode(q.getColumn(2), q.getColumn(3));
       } catch (const std::exception& e) {
         if (bad++ == 0) first = fmt::format("event {} (uuid {}): {}", after, q.getColumn(1).getString(), e.what());
       }

@@ -307,9 +307,7 @@ class eraser {
       while (q.executeStep()) {
         ++rows;
         after = q.getColumn(0).getInt64();
-        std::optional<std::int64_t> dict;
-        if (!q.getColumn(2).isNull()) dict = q.getColumn(2).getInt64();
-        const auto raw = codec.decode(blob_of(q.getColumn(1)), dict);
+        const auto raw = codec.decode(q.getColumn(1), q.getColumn(2));
         if (!names_it(raw, q.getColumn(3).getInt64())) continue;
         if (q.getColumn(4).isNull()) found.orphans.push_back(after);
         else found.messages.push_back(q.getColumn(4).getInt64());

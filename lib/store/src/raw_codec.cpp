@@ -100,6 +100,11 @@ encoded_raw raw_codec::encode(std::string_view raw) {
   return out;
 }
 
+std::string raw_codec::decode(const SQLite::Column& stored, const SQLite::Column& dict) {
+  const std::string_view bytes(static_cast<const char*>(stored.getBlob()), static_cast<std::size_t>(stored.getBytes()));
+  return decode(bytes, dict.isNull() ? std::nullopt : std::optional<std::int64_t>(dict.getInt64()));
+}
+
 std::string raw_codec::decode(std::string_view stored, std::optional<std::int64_t> dict) {
   if (!dict) return std::string(stored);
   const ZSTD_DDict* ddict = nullptr;

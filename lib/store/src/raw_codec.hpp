@@ -4,6 +4,7 @@
 // of raw_dictionaries (raw_dict = its id; 0 = zstd without a dictionary).
 // Every read of events.raw goes through decode(), every write through encode().
 
+#include <SQLiteCpp/Column.h>
 #include <SQLiteCpp/Database.h>
 
 #include <cstdint>
@@ -44,6 +45,9 @@ class raw_codec {
   // `dict`. Throws std::runtime_error naming the dictionary when it is missing
   // or the frame is corrupt.
   std::string decode(std::string_view stored, std::optional<std::int64_t> dict);
+
+  // decode() of a row's raw and raw_dict columns as a statement returns them.
+  std::string decode(const SQLite::Column& stored, const SQLite::Column& dict);
 
   // Makes encode() use the newest dictionary of raw_dictionaries. The writer
   // calls it inside each write transaction, so that what it writes always

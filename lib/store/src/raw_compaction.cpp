@@ -42,7 +42,7 @@ std::vector<std::string> sample_payloads(SQLite::Database& db, detail::raw_codec
     next.bind(1, at);
     if (!next.executeStep()) break;
     const auto id = next.getColumn(0).getInt64();
-    out.push_back(codec.decode(blob_of(next.getColumn(1)), optional_int(next.getColumn(2))));
+    out.push_back(codec.decode(next.getColumn(1), next.getColumn(2)));
     if (id > at) at = id;  // a gap: go on after the row found
   }
   return out;

@@ -88,9 +88,7 @@ std::vector<stored_event> reader::impl::events_where(const std::string& where, s
     e.outcome = core::outcome_from_string(s.getColumn(7).getString()).value_or(core::outcome::applied);
     e.reason = column_text(s.getColumn(8));
     e.message_id = column_text(s.getColumn(9));
-    const auto raw = s.getColumn(10);
-    e.raw = codec.decode(std::string_view(static_cast<const char*>(raw.getBlob()), static_cast<std::size_t>(raw.getBytes())),
-                         column_int(s.getColumn(11)));
+    e.raw = codec.decode(s.getColumn(10), s.getColumn(11));
     out.push_back(std::move(e));
   }
   return out;
