@@ -26,19 +26,25 @@ bool wait_for_counter(const store::options& o, const std::string& name, std::int
   return false;
 }
 
-TEST(Retention, RemovesExactlyTheOldMessagesAndCountersAgree) {
+// A migrated database in a folder of its own, the attachments folder in it,
+// and the time the messages are dated from.
+struct retention_fixture {
   test::temp_dir dir;
-  auto opts = test::migrated_options(dir);
-  const auto files = dir / "attachments";
+  store::options opts = test::migrated_options(dir);
+  std::filesystem::path files = dir / "attachments";
   test::fake_bodies bodies;
-  const auto now = test::wall_now();
+  core::millis now = test::wall_now();
+};
+
+TEST(Retention, RemovesExactlyTheOldMessagesAndCountersAgree) {
+  retention_fixture f;
   constexpr int old_count = 600;  // more than two retention steps
   std::set<std::string> kept;
   {
-    store::writer w(opts, bodies.renormaliser());
+    store::writer w(f.opts, f.bodies.renormaliser());
     w.start();
     for (int i = 0; i < old_count; ++i) {
-      auto m = test::sms("old" + std::to_string(i), "+16505550100", "+12125550000", now - 40 * day + i,
+      auto m = test::sms("old" + std::to_string(i), "+16505550100", "+12125550000", f.now - 40 * day + i,
                          i == 7 ? "ancientword here" : "old text", i % 2 ? "Inbound" : "Outbound");
       if (i % 3 == 0) m.type = "Fax";
       ASSERT_EQ(test::submit_and_wait(w, test::raw_notification("uo" + std::to_string(i), m)).status,
@@ -47,7 +53,7 @@ TEST(Retention, RemovesExactlyTheOldMessagesAndCountersAgree) {
     for (int i = 0; i < 50; ++i) {
       const auto id = "new" + std::to_string(i);
       // One just inside the window (29 days), the rest recent.
-      auto m = test::sms(id, "+14155550123", "+12125550000", i == 0 ? now - 29 * day : now - day + i, "fresh text");
+      auto m = test::sms(id, "+14155550123", "+12125550000", i == 0 ? f.now - 29 * day : f.now - day + i, "fresh text");
       ASSERT_EQ(test::submit_and_wait(w, test::raw_notification("un" + std::to_string(i), m)).status,
                 store::write_status::stored);
       kept.insert(id);
@@ -57,52 +63,54 @@ TEST(Retention, RemovesExactlyTheOldMessagesAndCountersAgree) {
     a.id = "att";
     a.uri = "https://media.example/att";
     a.type = "MmsAttachment";
-    auto old_mms = test::sms("old-mms", "+16505550100", "+12125550000", now - 50 * day, "picture");
+    auto old_mms = test::sms("old-mms", "+16505550100", "+12125550000", f.now - 50 * day, "picture");
     old_mms.attachments = std::vector<core::attachment>{a};
-    auto old_shared = test::sms("old-shared", "+16505550100", "+12125550000", now - 50 * day + 1, "picture");
+    auto old_shared = test::sms("old-shared", "+16505550100", "+12125550000", f.now - 50 * day + 1, "picture");
     old_shared.attachments = std::vector<core::attachment>{a};
-    auto new_shared = test::sms("new-shared", "+14155550123", "+12125550000", now - day, "picture");
+    auto new_shared = test::sms("new-shared", "+14155550123", "+12125550000", f.now - day, "picture");
     new_shared.attachments = std::vector<core::attachment>{a};
     kept.insert("new-shared");
     for (const auto& m : {old_mms, old_shared, new_shared})
       ASSERT_EQ(test::submit_and_wait(w, test::raw_notification("u-" + m.id, m)).status, store::write_status::stored);
-    auto row = [&](const std::string& id) { return query_int(opts, "SELECT id FROM messages WHERE rc_id='" + id + "'"); };
-    test::store_content(w, files, row("old-mms"), "att", std::string(64, 'a'), "old only");
-    test::store_content(w, files, row("old-shared"), "att", std::string(64, 'b'), "shared");
-    test::store_content(w, files, row("new-shared"), "att", std::string(64, 'b'), "shared");
+    auto row = [&](const std::string& id) {
+      return query_int(f.opts, "SELECT id FROM messages WHERE rc_id='" + id + "'");
+    };
+    test::store_content(w, f.files, row("old-mms"), "att", std::string(64, 'a'), "old only");
+    test::store_content(w, f.files, row("old-shared"), "att", std::string(64, 'b'), "shared");
+    test::store_content(w, f.files, row("new-shared"), "att", std::string(64, 'b'), "shared");
     w.stop();
   }
-  ASSERT_EQ(test::fts_matches(opts, "ancientword"), 1);
+  ASSERT_EQ(test::fts_matches(f.opts, "ancientword"), 1);
 
-  auto with_retention = opts;
+  auto with_retention = f.opts;
   with_retention.retention_days = 30;
-  with_retention.attachments_dir = files;
-  store::writer w(with_retention, bodies.renormaliser());
+  with_retention.attachments_dir = f.files;
+  store::writer w(with_retention, f.bodies.renormaliser());
   w.start();
-  ASSERT_TRUE(wait_for_counter(opts, "retention.messages", old_count + 2));
+  ASSERT_TRUE(wait_for_counter(f.opts, "retention.messages", old_count + 2));
   // A late update of a removed message is acknowledged and not stored.
-  auto late = test::sms("old3", "+16505550100", "+12125550000", now - 40 * day + 3, "late");
-  late.last_modified_time = now;
+  auto late = test::sms("old3", "+16505550100", "+12125550000", f.now - 40 * day + 3, "late");
+  late.last_modified_time = f.now;
   EXPECT_EQ(test::submit_and_wait(w, test::raw_notification("u-late", late)).status, store::write_status::duplicate);
   w.stop();
 
   std::set<std::string> left;
-  SQLite::Database db(opts.path.string(), SQLite::OPEN_READONLY);
+  SQLite::Database db(f.opts.path.string(), SQLite::OPEN_READONLY);
   SQLite::Statement q(db, "SELECT rc_id FROM messages");
   while (q.executeStep()) left.insert(q.getColumn(0).getString());
   EXPECT_EQ(left, kept);
-  EXPECT_EQ(counter(opts, "retention.messages"), old_count + 2);
-  EXPECT_EQ(counter(opts, "retention.events"), old_count + 2);
-  EXPECT_EQ(counter(opts, "retention.refused"), 1);
-  EXPECT_EQ(query_int(opts, "SELECT count(*) FROM events WHERE message_id IS NULL OR uuid='u-late'"), 0);
-  EXPECT_EQ(query_int(opts, "SELECT count(*) FROM parties WHERE digits='16505550100'"), 0);
-  EXPECT_EQ(test::fts_matches(opts, "ancientword"), 0);
-  EXPECT_EQ(test::fts_matches(opts, "fresh"), 50);
-  EXPECT_EQ(test::fts_index_disagreement(opts), "");
-  EXPECT_FALSE(std::filesystem::exists(store::content_path(files, std::string(64, 'a'))));
-  EXPECT_TRUE(std::filesystem::exists(store::content_path(files, std::string(64, 'b'))));
-  test::expect_counters_match_rows(opts);
-  EXPECT_EQ(counter(opts, "messages.type.Fax"), 0);
+  EXPECT_EQ(counter(f.opts, "retention.messages"), old_count + 2);
+  EXPECT_EQ(counter(f.opts, "retention.events"), old_count + 2);
+  EXPECT_EQ(counter(f.opts, "retention.refused"), 1);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM events WHERE message_id IS NULL OR uuid='u-late'"), 0);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM parties WHERE digits='16505550100'"), 0);
+  EXPECT_EQ(test::fts_matches(f.opts, "ancientword"), 0);
+  EXPECT_EQ(test::fts_matches(f.opts, "fresh"), 50);
+  EXPECT_EQ(test::fts_index_disagreement(f.opts), "");
+  EXPECT_FALSE(std::filesystem::exists(store::content_path(f.files, std::string(64, 'a'))));
+  EXPECT_TRUE(std::filesystem::exists(store::content_path(f.files, std::string(64, 'b'))));
+  test::expect_counters_match_rows(f.opts);
+  EXPECT_EQ(counter(f.opts, "messages.type.Fax"), 0);
 }
 
 // While webhooks keep arriving the writer removes in short steps (at most 64
@@ -110,11 +118,7 @@ TEST(Retention, RemovesExactlyTheOldMessagesAndCountersAgree) {
 // end is the same: every old message gone with its content file, every
 // webhook stored, the counters true.
 TEST(Retention, RemovesEverythingInShortStepsWhileWebhooksArrive) {
-  test::temp_dir dir;
-  auto opts = test::migrated_options(dir);
-  const auto files = dir / "attachments";
-  test::fake_bodies bodies;
-  const auto now = test::wall_now();
+  retention_fixture f;
   constexpr int old_count = 200;  // more than three busy steps
   core::attachment a;
   a.id = "att";
@@ -122,28 +126,28 @@ TEST(Retention, RemovesEverythingInShortStepsWhileWebhooksArrive) {
   a.type = "MmsAttachment";
   auto sha = [](int i) { return fmt::format("{:064x}", i + 1); };
   {
-    store::writer w(opts, bodies.renormaliser());
+    store::writer w(f.opts, f.bodies.renormaliser());
     w.start();
     for (int i = 0; i < old_count; ++i) {
       const auto id = "old" + std::to_string(i);
-      auto m = test::sms(id, "+16505550100", "+12125550000", now - 40 * day + i, "old text");
+      auto m = test::sms(id, "+16505550100", "+12125550000", f.now - 40 * day + i, "old text");
       m.attachments = std::vector<core::attachment>{a};
       ASSERT_EQ(test::submit_and_wait(w, test::raw_notification("uo" + std::to_string(i), m)).status,
                 store::write_status::stored);
-      test::store_content(w, files, query_int(opts, "SELECT id FROM messages WHERE rc_id='" + id + "'"), "att", sha(i),
-                          "content " + std::to_string(i));
+      const auto row = query_int(f.opts, "SELECT id FROM messages WHERE rc_id='" + id + "'");
+      test::store_content(w, f.files, row, "att", sha(i), "content " + std::to_string(i));
     }
     w.stop();
   }
 
-  auto with_retention = opts;
+  auto with_retention = f.opts;
   with_retention.retention_days = 30;
-  with_retention.attachments_dir = files;
-  store::writer w(with_retention, bodies.renormaliser());
+  with_retention.attachments_dir = f.files;
+  store::writer w(with_retention, f.bodies.renormaliser());
   int sent = 0;
   auto webhook = [&] {
     const int i = sent++;
-    auto m = test::sms("new" + std::to_string(i), "+14155550123", "+12125550000", now - day + i, "fresh text");
+    auto m = test::sms("new" + std::to_string(i), "+14155550123", "+12125550000", f.now - day + i, "fresh text");
     return test::raw_notification("un" + std::to_string(i), m);
   };
   // Queued before the writer starts, so that its first retention step already
@@ -151,32 +155,30 @@ TEST(Retention, RemovesEverythingInShortStepsWhileWebhooksArrive) {
   w.submit(webhook(), nullptr);
   w.start();
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (counter(opts, "retention.messages") < old_count && std::chrono::steady_clock::now() < deadline)
+  while (counter(f.opts, "retention.messages") < old_count && std::chrono::steady_clock::now() < deadline)
     ASSERT_EQ(test::submit_and_wait(w, webhook()).status, store::write_status::stored);
   w.stop();
 
-  EXPECT_EQ(counter(opts, "retention.messages"), old_count);
-  EXPECT_EQ(query_int(opts, "SELECT count(*) FROM messages WHERE rc_id LIKE 'old%'"), 0);
-  EXPECT_EQ(query_int(opts, "SELECT count(*) FROM messages WHERE rc_id LIKE 'new%'"), sent);
+  EXPECT_EQ(counter(f.opts, "retention.messages"), old_count);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages WHERE rc_id LIKE 'old%'"), 0);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages WHERE rc_id LIKE 'new%'"), sent);
   EXPECT_GT(sent, 1);
   int left_files = 0;
-  for (int i = 0; i < old_count; ++i) left_files += std::filesystem::exists(store::content_path(files, sha(i)));
+  for (int i = 0; i < old_count; ++i) left_files += std::filesystem::exists(store::content_path(f.files, sha(i)));
   EXPECT_EQ(left_files, 0);
-  EXPECT_EQ(test::fts_index_disagreement(opts), "");
-  test::expect_counters_match_rows(opts);
+  EXPECT_EQ(test::fts_index_disagreement(f.opts), "");
+  test::expect_counters_match_rows(f.opts);
 }
 
 TEST(Retention, WithoutRetentionDaysNothingIsRemoved) {
-  test::temp_dir dir;
-  auto opts = test::migrated_options(dir);
-  test::fake_bodies bodies;
-  store::writer w(opts, bodies.renormaliser());
+  retention_fixture f;
+  store::writer w(f.opts, f.bodies.renormaliser());
   w.start();
   auto m = test::sms("ancient", "+16505550100", "+12125550000", 1'000'000'000'000, "from 2001");
   EXPECT_EQ(test::submit_and_wait(w, test::raw_notification("u1", m)).status, store::write_status::stored);
   w.stop();
-  EXPECT_EQ(query_int(opts, "SELECT count(*) FROM messages"), 1);
-  EXPECT_EQ(counter(opts, "retention.messages"), 0);
+  EXPECT_EQ(query_int(f.opts, "SELECT count(*) FROM messages"), 1);
+  EXPECT_EQ(counter(f.opts, "retention.messages"), 0);
 }
 
 }  // namespace
